@@ -1,0 +1,48 @@
+"""End to end: the real server on a free port, reached only through xmlrpc.client."""
+
+import xmlrpc.client
+
+import pytest
+from conftest import MODULE
+
+
+def test_version_authenticate_and_search_count(odoo_server):
+    url, db = odoo_server["url"], odoo_server["db"]
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+
+    version = common.version()
+    assert version["server_serie"] == "18.0"
+
+    uid = common.authenticate(db, "admin", "admin", {})
+    assert uid == 2  # the admin user of every new Odoo database
+
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+    installed = models.execute_kw(
+        db,
+        uid,
+        "admin",
+        "ir.module.module",
+        "search_count",
+        [[("name", "=", MODULE), ("state", "=", "installed")]],
+    )
+    assert installed == 1
+
+
+def test_wrong_password_is_refused(odoo_server):
+    common = xmlrpc.client.ServerProxy(f"{odoo_server['url']}/xmlrpc/2/common")
+    assert (
+        common.authenticate(odoo_server["db"], "admin", "not-the-password", {}) is False
+    )
+
+
+def test_server_log_is_clean(odoo_server):
+    # Runs after the tests above in this module (file order): the server answered them.
+    problems = odoo_server["log"].log_problems()
+    assert problems == []
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    # xmlrpc.client honours proxy variables; the server is on loopback.
+    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)

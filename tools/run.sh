@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make run`: Odoo 18 with crm_order_management and its demo data on
+# http://localhost:$ODOO_HTTP_PORT (admin / admin), in the foreground until Ctrl-C.
+# A new database is created with the module installed; an existing one is upgraded.
+set -euo pipefail
+# shellcheck source=tools/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+setup_all
+
+state="$(PGPASSWORD="$ODOO_DB_PASSWORD" psql -X -qtA -h "$ODOO_DB_HOST" -p "$ODOO_DB_PORT" -U "$ODOO_DB_USER" -d "$ODOO_DB" \
+    -c "SELECT state FROM ir_module_module WHERE name = 'crm_order_management'" 2>/dev/null || true)"
+if [ "$state" = installed ]; then
+    say "upgrading crm_order_management in the database '$ODOO_DB'"
+    module_args=(-u crm_order_management)
+else
+    say "installing crm_order_management with demo data in the database '$ODOO_DB'"
+    module_args=(-i crm_order_management)
+fi
+say "log: $LOG_DIR/run.log; open http://localhost:$ODOO_HTTP_PORT (admin / admin) once it says 'HTTP service'"
+"$PYTHON" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$ODOO_DB" --db-filter="^${ODOO_DB}\$" \
+    "${module_args[@]}" 2>&1 | tee -a "$LOG_DIR/run.log"
