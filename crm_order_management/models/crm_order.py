@@ -1,0 +1,536 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+NEW_NAME = "New"
+# Set by the server when the status changes; only superuser imports (demo data,
+# migrations of historical orders) may give them.
+SERVER_DATES = ("date_status", "date_confirmed", "date_done")
+
+
+class CrmOrder(models.Model):
+    _name = "crm.order"
+    _description = "Customer Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_order desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "partner_id.name"]
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._(NEW_NAME),
+        index="trigram",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Customer Entity",
+        store=True,
+        index=True,
+    )
+    date_order = fields.Datetime(
+        string="Order Date",
+        required=True,
+        default=fields.Datetime.now,
+        index=True,
+        copy=False,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        index="btree_not_null",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Currency", store=True
+    )
+    order_type_id = fields.Many2one(
+        "crm.order.type",
+        string="Type",
+        compute="_compute_order_type_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        help="Chosen from the customer when left empty: the customer's default type, "
+        "else Returning customer when the customer already has an order that is not "
+        "cancelled, else New customer.",
+    )
+    status_id = fields.Many2one(
+        "crm.order.status",
+        string="Status",
+        required=True,
+        default=lambda self: self._default_status_id(),
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_status_ids",
+    )
+    status_category = fields.Selection(
+        related="status_id.category",
+        store=True,
+        index=True,
+        string="Status Category",
+    )
+    line_ids = fields.One2many("crm.order.line", "order_id", string="Lines", copy=True)
+    amount_undiscounted = fields.Monetary(
+        string="Before Discount",
+        compute="_compute_amounts",
+        store=True,
+        help="Sum of quantity × unit price of the lines.",
+    )
+    amount_discount = fields.Monetary(
+        string="Discount",
+        compute="_compute_amounts",
+        store=True,
+    )
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Amount",
+        compute="_compute_amounts",
+        store=True,
+        help="Sum of the line subtotals, after discounts. Taxes are not handled by "
+        "orders: they belong to invoicing.",
+    )
+    amount_total = fields.Monetary(
+        string="Total",
+        compute="_compute_amounts",
+        store=True,
+        tracking=True,
+        aggregator="sum",
+    )
+    opportunity_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        check_company=True,
+        index="btree_not_null",
+        domain="[('type', '=', 'opportunity')]",
+    )
+    note = fields.Html(string="Internal Note")
+    date_confirmed = fields.Datetime(
+        string="Confirmation Date",
+        readonly=True,
+        copy=False,
+        help="When the order first left the draft status.",
+    )
+    date_done = fields.Datetime(
+        string="Completion Date",
+        readonly=True,
+        copy=False,
+        help="When the order reached a done status.",
+    )
+    date_status = fields.Datetime(
+        string="Status Since",
+        default=fields.Datetime.now,
+        readonly=True,
+        copy=False,
+        help="When the order entered its current status.",
+    )
+    status_history_ids = fields.One2many(
+        "crm.order.status.history", "order_id", string="Status History"
+    )
+    allowed_status_ids = fields.Many2many(
+        "crm.order.status",
+        string="Allowed Next Statuses",
+        compute="_compute_allowed_status_ids",
+        help="Statuses the current user may move this order to.",
+    )
+    next_status_id = fields.Many2one(
+        "crm.order.status",
+        string="Next Status",
+        compute="_compute_allowed_status_ids",
+        help="The status the 'Next' button moves to: the first allowed status that is "
+        "neither draft nor cancelled.",
+    )
+    cancel_status_id = fields.Many2one(
+        "crm.order.status",
+        compute="_compute_allowed_status_ids",
+    )
+    line_count = fields.Integer(compute="_compute_line_count")
+
+    # ------------------------------------------------------------
+    # DEFAULTS, COMPUTE AND SEARCH METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _default_status_id(self):
+        return self.env["crm.order.status"].search([("category", "=", "draft")], limit=1)
+
+    @api.model
+    def _read_group_status_ids(self, statuses, domain):
+        # Every active status is a kanban column, even an empty one.
+        return statuses.search([])
+
+    @api.depends("user_id", "company_id")
+    def _compute_team_id(self):
+        cache = {}
+        for order in self:
+            key = (order.user_id.id, order.company_id.id)
+            if key not in cache:
+                cache[key] = (
+                    self.env["crm.team"]
+                    .with_company(order.company_id)
+                    ._get_default_team_id(
+                        user_id=order.user_id.id,
+                        domain=[("company_id", "in", [order.company_id.id, False])],
+                    )
+                )
+            order.team_id = cache[key]
+
+    @api.depends("partner_id")
+    def _compute_order_type_id(self):
+        orders = self.filtered(lambda o: not o.order_type_id and o.partner_id)
+        types = self._default_order_types(orders.partner_id)
+        for order in orders:
+            order.order_type_id = types[order.partner_id.id]
+
+    @api.depends(
+        "line_ids.price_subtotal", "line_ids.price_undiscounted", "currency_id"
+    )
+    def _compute_amounts(self):
+        for order in self:
+            lines = order.line_ids
+            undiscounted = sum(lines.mapped("price_undiscounted"))
+            untaxed = sum(lines.mapped("price_subtotal"))
+            order.amount_undiscounted = undiscounted
+            order.amount_untaxed = untaxed
+            order.amount_discount = order.currency_id.round(undiscounted - untaxed)
+            order.amount_total = untaxed
+
+    @api.depends("status_id", "order_type_id")
+    @api.depends_context("uid")
+    def _compute_allowed_status_ids(self):
+        for order in self:
+            allowed = order._allowed_next_statuses()
+            order.allowed_status_ids = allowed
+            order.next_status_id = allowed.filtered(
+                lambda s: s.category in ("open", "done")
+            )[:1]
+            order.cancel_status_id = allowed.filtered(
+                lambda s: s.category == "cancel"
+            )[:1]
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for order in self:
+            order.line_count = len(order.line_ids)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_server_dates(vals_list)
+        self._prepare_order_values(vals_list)
+        orders = super().create(vals_list)
+        if not self.env.su:
+            orders._check_initial_status()
+        orders._check_lines_for_status()
+        for order in orders:
+            order._set_status_dates(order.date_status, entered=False)
+        orders._log_status_changes(
+            {order.id: (self.env["crm.order.status"], 0.0) for order in orders}
+        )
+        return orders
+
+    def write(self, vals):
+        self._check_server_dates([vals])
+        if "status_id" not in vals:
+            return super().write(vals)
+        new_status = self.env["crm.order.status"].browse(vals["status_id"]).exists()
+        if not new_status:
+            raise ValidationError(
+                self.env._("Status %(id)s does not exist.", id=vals["status_id"])
+            )
+        moving = self.filtered(lambda o: o.status_id != new_status)
+        if not self.env.su:
+            moving._check_transition(new_status)
+        now = fields.Datetime.to_datetime(vals.get("date_status")) or fields.Datetime.now()
+        previous = {
+            order.id: (
+                order.status_id,
+                (now - order.date_status).total_seconds() / 3600
+                if order.date_status
+                else 0.0,
+            )
+            for order in moving
+        }
+        res = super().write(vals)
+        moving._check_lines_for_status()
+        moving._set_status_dates(now)
+        moving._log_status_changes(previous)
+        moving._on_status_changed()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_draft_or_cancel(self):
+        locked = self.filtered(lambda o: o.status_category not in ("draft", "cancel"))
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Only draft or cancelled orders can be deleted; cancel these first: "
+                    "%(orders)s",
+                    orders=", ".join(locked.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_set_status(self, status_id):
+        """Move the orders to ``status_id`` (an id): the entry point for buttons and
+        XML-RPC clients. Refused with the allowed statuses when not allowed."""
+        self.write({"status_id": status_id})
+        return True
+
+    def action_next_status(self):
+        self.ensure_one()
+        if not self.next_status_id:
+            raise UserError(self._transition_refused_message(None))
+        return self.action_set_status(self.next_status_id.id)
+
+    def action_cancel(self):
+        self.ensure_one()
+        if not self.cancel_status_id:
+            raise UserError(self._transition_refused_message(None))
+        return self.action_set_status(self.cancel_status_id.id)
+
+    def action_view_status_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Status History"),
+            "res_model": "crm.order.status.history",
+            "view_mode": "list",
+            "domain": [("order_id", "=", self.id)],
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def get_allowed_transitions(self):
+        """The statuses the current user may move this order to, in status order:
+        a list of ``{"id", "name", "category"}`` (for UI buttons and XML-RPC)."""
+        self.ensure_one()
+        return [
+            {"id": status.id, "name": status.name, "category": status.category}
+            for status in self._allowed_next_statuses()
+        ]
+
+    def _allowed_next_statuses(self):
+        self.ensure_one()
+        transitions = self.env["crm.order.transition"].sudo().search(
+            [("from_status_id", "=", self.status_id.id)]
+        )
+        allowed = transitions._applies_to(self.order_type_id, self.env.user)
+        return allowed.to_status_id.sorted()
+
+    def _check_transition(self, new_status):
+        for order in self:
+            if new_status not in order._allowed_next_statuses():
+                raise UserError(order._transition_refused_message(new_status))
+
+    def _transition_refused_message(self, new_status):
+        self.ensure_one()
+        allowed = self._allowed_next_statuses()
+        allowed_text = (
+            ", ".join(allowed.mapped("name")) if allowed else self.env._("none")
+        )
+        if new_status:
+            return self.env._(
+                "Order %(order)s cannot move from %(from_status)s to %(to_status)s. "
+                "Allowed next statuses: %(allowed)s.",
+                order=self.name,
+                from_status=self.status_id.name,
+                to_status=new_status.name,
+                allowed=allowed_text,
+            )
+        return self.env._(
+            "Order %(order)s has no such status to move to. "
+            "Allowed next statuses: %(allowed)s.",
+            order=self.name,
+            allowed=allowed_text,
+        )
+
+    def _check_initial_status(self):
+        not_draft = self.filtered(lambda o: o.status_category != "draft")
+        if not_draft:
+            raise UserError(
+                self.env._(
+                    "A new order starts in a draft status; move it on afterwards. "
+                    "(Orders: %(orders)s)",
+                    orders=", ".join(not_draft.mapped("partner_id.display_name")),
+                )
+            )
+
+    def _check_lines_for_status(self):
+        empty = self.filtered(lambda o: o.status_category != "draft" and not o.line_ids)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "An order without lines cannot leave draft: add a product or "
+                    "service to %(orders)s first.",
+                    orders=", ".join(empty.mapped("name")),
+                )
+            )
+
+    def _check_lines_editable(self):
+        locked = self.filtered(lambda o: o.status_category in ("done", "cancel"))
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The lines of completed or cancelled orders cannot be changed "
+                    "(%(orders)s).",
+                    orders=", ".join(locked.mapped("name")),
+                )
+            )
+
+    def _check_server_dates(self, vals_list):
+        if self.env.su:
+            return
+        for vals in vals_list:
+            given = [name for name in SERVER_DATES if name in vals]
+            if given:
+                raise UserError(
+                    self.env._(
+                        "%(fields)s are set by the server when the order changes "
+                        "status; they cannot be written.",
+                        fields=", ".join(self._fields[name].string for name in given),
+                    )
+                )
+
+    def _set_status_dates(self, now, entered=True):
+        """Record when orders entered their status (unless ``entered`` is False, at
+        creation), when they were first confirmed and when they were completed: the
+        dates that metrics are measured from. One write per set of dates."""
+        groups = defaultdict(lambda: self.browse())
+        for order in self:
+            keys = ["date_status"] if entered else []
+            if not order.date_confirmed and order.status_category in ("open", "done"):
+                keys.append("date_confirmed")
+            if order.status_category == "done":
+                keys.append("date_done")
+            if keys:
+                groups[tuple(keys)] |= order
+        for keys, orders in groups.items():
+            super(CrmOrder, orders).write(dict.fromkeys(keys, now))
+
+    def _log_status_changes(self, previous):
+        """Write one history row per order; ``previous`` maps an order id to its
+        previous status and the hours spent in it."""
+        self.env["crm.order.status.history"].sudo().create(
+            [
+                {
+                    "order_id": order.id,
+                    "status_from_id": previous[order.id][0].id,
+                    "status_to_id": order.status_id.id,
+                    "user_id": self.env.uid,
+                    "date": order.date_status,
+                    "duration_hours": previous[order.id][1],
+                }
+                for order in self
+            ]
+        )
+
+    def _on_status_changed(self):
+        """Hook run after orders changed status (won opportunities)."""
+        done = self.filtered(
+            lambda o: o.status_category == "done"
+            and o.opportunity_id
+            and o.company_id.crm_order_mark_won
+        )
+        leads = done.opportunity_id.filtered(
+            lambda lead: lead.active and not lead.stage_id.is_won
+        )
+        if leads:
+            leads.action_set_won()
+
+    @api.model
+    def _default_order_types(self, partners):
+        """Map each partner id to the type its next order gets by default: the
+        customer's default type, else Returning customer when its commercial entity
+        already has an order that is not cancelled, else New customer."""
+        entities = partners.commercial_partner_id
+        returning = set()
+        if entities:
+            groups = self.sudo()._read_group(
+                [
+                    ("commercial_partner_id", "in", entities.ids),
+                    ("status_category", "!=", "cancel"),
+                ],
+                ["commercial_partner_id"],
+            )
+            returning = {entity.id for (entity,) in groups}
+        new_type = self.env.ref("crm_order_management.order_type_new", False)
+        returning_type = self.env.ref("crm_order_management.order_type_returning", False)
+        result = {}
+        for partner in partners:
+            entity = partner.commercial_partner_id
+            result[partner.id] = (
+                partner.crm_order_type_id
+                or entity.crm_order_type_id
+                or (returning_type if entity.id in returning else new_type)
+                or self.env["crm.order.type"]
+            )
+        return result
+
+    @api.model
+    def _prepare_order_values(self, vals_list):
+        """Fill the type and the number of new orders before they are inserted."""
+        untyped = [v for v in vals_list if not v.get("order_type_id") and v.get("partner_id")]
+        if untyped:
+            partners = self.env["res.partner"].browse({v["partner_id"] for v in untyped})
+            types = self._default_order_types(partners)
+            for vals in untyped:
+                vals["order_type_id"] = types[vals["partner_id"]].id
+        placeholder = {NEW_NAME, self.env._(NEW_NAME)}
+        OrderType = self.env["crm.order.type"]
+        for vals in vals_list:
+            if vals.get("name") and vals["name"] not in placeholder:
+                continue
+            sequence = OrderType.browse(vals.get("order_type_id")).sequence_id
+            if sequence:
+                date = fields.Datetime.to_datetime(vals.get("date_order"))
+                vals["name"] = sequence.next_by_id(sequence_date=date)

@@ -1,0 +1,156 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmOrderLine(models.Model):
+    _name = "crm.order.line"
+    _description = "Customer Order Line"
+    _order = "order_id, sequence, id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one(
+        "crm.order",
+        string="Order",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="order_id.currency_id", store=True)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Product",
+        required=True,
+        check_company=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('sale_ok', '=', True)]",
+    )
+    product_type = fields.Selection(related="product_id.type", string="Product Type")
+    service_kind = fields.Selection(related="product_id.service_kind")
+    name = fields.Text(
+        string="Description",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    quantity = fields.Float(
+        required=True, default=1.0, digits="Product Unit of Measure"
+    )
+    product_uom_id = fields.Many2one(
+        "uom.uom",
+        string="Unit",
+        compute="_compute_product_uom_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        ondelete="restrict",
+        domain="[('category_id', '=', product_uom_category_id)]",
+    )
+    product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
+    price_unit = fields.Float(
+        string="Unit Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+        digits="Product Price",
+    )
+    discount = fields.Float(string="Discount (%)", digits="Discount", default=0.0)
+    price_undiscounted = fields.Monetary(
+        string="Before Discount", compute="_compute_amounts", store=True
+    )
+    price_subtotal = fields.Monetary(
+        string="Subtotal", compute="_compute_amounts", store=True
+    )
+    status_category = fields.Selection(related="order_id.status_category")
+
+    _sql_constraints = [
+        (
+            "quantity_positive",
+            "CHECK (quantity > 0)",
+            "The quantity of an order line must be greater than zero.",
+        ),
+        (
+            "price_unit_not_negative",
+            "CHECK (price_unit >= 0)",
+            "The unit price of an order line cannot be negative.",
+        ),
+        (
+            "discount_range",
+            "CHECK (discount >= 0 AND discount <= 100)",
+            "The discount of an order line must be between 0 and 100%.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            if line.product_id:
+                line.name = line.product_id.get_product_multiline_description_sale()
+
+    @api.depends("product_id")
+    def _compute_product_uom_id(self):
+        for line in self:
+            if not line.product_uom_id or (
+                line.product_id
+                and line.product_uom_id.category_id != line.product_id.uom_id.category_id
+            ):
+                line.product_uom_id = line.product_id.uom_id
+
+    @api.depends("product_id", "product_uom_id")
+    def _compute_price_unit(self):
+        for line in self:
+            product = line.product_id
+            if not product:
+                continue
+            price = product.lst_price
+            if line.product_uom_id and line.product_uom_id != product.uom_id:
+                price = product.uom_id._compute_price(price, line.product_uom_id)
+            line.price_unit = price
+
+    @api.depends("quantity", "price_unit", "discount", "currency_id")
+    def _compute_amounts(self):
+        for line in self:
+            gross = line.quantity * line.price_unit
+            net = gross * (1 - (line.discount or 0.0) / 100.0)
+            currency = line.currency_id or line.env.company.currency_id
+            line.price_undiscounted = currency.round(gross)
+            line.price_subtotal = currency.round(net)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._check_lines_editable()
+        return lines
+
+    def write(self, vals):
+        self.order_id._check_lines_editable()
+        res = super().write(vals)
+        if "order_id" in vals:
+            self.order_id._check_lines_editable()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked_order(self):
+        self.order_id._check_lines_editable()
+        for order in self.order_id.filtered(lambda o: o.status_category != "draft"):
+            if not order.line_ids - self:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s has left draft: it keeps at least one line.",
+                        order=order.name,
+                    )
+                )

@@ -1,0 +1,38 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmOrderStatusHistory(models.Model):
+    _name = "crm.order.status.history"
+    _description = "Order Status History"
+    _order = "date desc, id desc"
+    _log_access = True
+
+    order_id = fields.Many2one(
+        "crm.order", string="Order", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    order_type_id = fields.Many2one(related="order_id.order_type_id")
+    status_from_id = fields.Many2one(
+        "crm.order.status", string="From", ondelete="restrict"
+    )
+    status_to_id = fields.Many2one(
+        "crm.order.status", string="To", required=True, ondelete="restrict"
+    )
+    user_id = fields.Many2one("res.users", string="Changed By", required=True)
+    date = fields.Datetime(required=True, index=True)
+    duration_hours = fields.Float(
+        string="Hours in Previous Status",
+        digits=(16, 2),
+        help="Time the order spent in the 'From' status before this change.",
+    )
+
+    def write(self, vals):
+        raise UserError(self.env._("The status history of an order cannot be edited."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("The status history of an order cannot be deleted.")
+        )
