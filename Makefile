@@ -4,7 +4,7 @@
 #   ODOO_HTTP_PORT  HTTP port of `make run`         (default 8069)
 #   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv)
 #   PGHOST PGPORT PGUSER PGPASSWORD                 (default: local server, role "odoo")
-.PHONY: run test lint setup bench
+.PHONY: run test lint setup bench-create
 
 run:
 	bash tools/run.sh
@@ -17,3 +17,6 @@ lint:
 
 setup:
 	bash tools/setup.sh
+
+bench-create:
+	bash tools/bench.sh bench/bench_order_create.py

@@ -5,6 +5,8 @@ import xmlrpc.client
 import pytest
 from conftest import MODULE
 
+import odoo
+
 
 def test_version_authenticate_and_search_count(odoo_server):
     url, db = odoo_server["url"], odoo_server["db"]
@@ -26,6 +28,14 @@ def test_version_authenticate_and_search_count(odoo_server):
         [[("name", "=", MODULE), ("state", "=", "installed")]],
     )
     assert installed == 1
+
+    # The order count seen over XML-RPC is the one in the database.
+    rpc_count = models.execute_kw(db, uid, "admin", "crm.order", "search_count", [[]])
+    with odoo.registry(db).cursor() as cr:
+        cr.execute("SELECT count(*) FROM crm_order")
+        (db_count,) = cr.fetchone()
+    assert rpc_count == db_count
+    assert rpc_count >= 80  # the demo data
 
 
 def test_wrong_password_is_refused(odoo_server):

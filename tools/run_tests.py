@@ -90,7 +90,7 @@ def drop_database(name):
     )
 
 
-def odoo_tests(database):
+def odoo_tests(database, test_tags):
     banner(f"addon tests: Odoo's runner on the new database {database!r}")
     drop_database(database)
     log = LOG_DIR / "odoo-tests.log"
@@ -107,7 +107,7 @@ def odoo_tests(database):
             "-i",
             MODULE,
             "--test-enable",
-            f"--test-tags=/{MODULE}",
+            f"--test-tags={test_tags}",
             "--stop-after-init",
             "--log-level=test",
             "--max-cron-threads=0",
@@ -185,6 +185,11 @@ def main():
     parser.add_argument(
         "--database", default=os.environ.get("ODOO_TEST_DB", "crm_order_test")
     )
+    parser.add_argument(
+        "--test-tags",
+        default=f"/{MODULE}",
+        help="Odoo test tags of the addon tests, e.g. /%s:TestOrderTotals" % MODULE,
+    )
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     args = parser.parse_args()
 
@@ -196,7 +201,7 @@ def main():
 
     totals = [0, 0, 0]
     if not args.skip_odoo:
-        passed, failed, skipped, step_ok = odoo_tests(args.database)
+        passed, failed, skipped, step_ok = odoo_tests(args.database, args.test_tags)
         totals = [totals[0] + passed, totals[1] + failed, totals[2] + skipped]
         ok = ok and step_ok
     if not args.skip_pytest:

@@ -6,9 +6,11 @@ from odoo.exceptions import UserError
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    crm_order_ids = fields.One2many("crm.order", "opportunity_id", string="Orders")
+    crm_order_ids = fields.One2many(
+        "crm.order", "opportunity_id", string="Customer Orders"
+    )
     crm_order_count = fields.Integer(
-        string="Order Count", compute="_compute_crm_order_count"
+        string="Customer Order Count", compute="_compute_crm_order_count"
     )
 
     def _compute_crm_order_count(self):
@@ -25,7 +27,9 @@ class CrmLead(models.Model):
         self.ensure_one()
         if not self.partner_id:
             raise UserError(
-                self.env._("Set a customer on the opportunity before creating an order.")
+                self.env._(
+                    "Set a customer on the opportunity before creating an order."
+                )
             )
         return {
             "type": "ir.actions.act_window",

@@ -17,8 +17,12 @@ class CrmOrderLine(models.Model):
         index=True,
     )
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="order_id.currency_id", store=True)
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(
+        related="order_id.currency_id", store=True, precompute=True
+    )
     product_id = fields.Many2one(
         "product.product",
         string="Product",
@@ -62,10 +66,13 @@ class CrmOrderLine(models.Model):
     )
     discount = fields.Float(string="Discount (%)", digits="Discount", default=0.0)
     price_undiscounted = fields.Monetary(
-        string="Before Discount", compute="_compute_amounts", store=True
+        string="Before Discount",
+        compute="_compute_amounts",
+        store=True,
+        precompute=True,
     )
     price_subtotal = fields.Monetary(
-        string="Subtotal", compute="_compute_amounts", store=True
+        string="Subtotal", compute="_compute_amounts", store=True, precompute=True
     )
     status_category = fields.Selection(related="order_id.status_category")
 
@@ -102,7 +109,8 @@ class CrmOrderLine(models.Model):
         for line in self:
             if not line.product_uom_id or (
                 line.product_id
-                and line.product_uom_id.category_id != line.product_id.uom_id.category_id
+                and line.product_uom_id.category_id
+                != line.product_id.uom_id.category_id
             ):
                 line.product_uom_id = line.product_id.uom_id
 

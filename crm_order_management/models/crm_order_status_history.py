@@ -12,7 +12,9 @@ class CrmOrderStatusHistory(models.Model):
     order_id = fields.Many2one(
         "crm.order", string="Order", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, index=True, precompute=True
+    )
     order_type_id = fields.Many2one(related="order_id.order_type_id")
     status_from_id = fields.Many2one(
         "crm.order.status", string="From", ondelete="restrict"
@@ -33,6 +35,4 @@ class CrmOrderStatusHistory(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(
-            self.env._("The status history of an order cannot be deleted.")
-        )
+        raise UserError(self.env._("The status history of an order cannot be deleted."))

@@ -44,7 +44,8 @@ class CrmOrderTransition(models.Model):
             )
 
     def _applies_to(self, order_type, user):
-        """Transitions of ``self`` that ``user`` may make on orders of ``order_type``."""
+        """The transitions of ``self`` that ``user`` may make on orders of
+        ``order_type``."""
         user_groups = user.groups_id
         return self.filtered(
             lambda t: (not t.order_type_ids or order_type in t.order_type_ids)

@@ -53,8 +53,10 @@ class CrmOrderType(models.Model):
     def create(self, vals_list):
         types = super().create(vals_list)
         for order_type in types.filtered(lambda t: not t.sequence_id):
-            order_type.sequence_id = self.env["ir.sequence"].sudo().create(
-                order_type._prepare_sequence_values()
+            order_type.sequence_id = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(order_type._prepare_sequence_values())
             )
         return types
 

@@ -7,7 +7,7 @@ class ResPartner(models.Model):
 
     crm_order_ids = fields.One2many("crm.order", "partner_id", string="Customer Orders")
     crm_order_count = fields.Integer(
-        string="Order Count",
+        string="Customer Order Count",
         compute="_compute_crm_order_stats",
         help="Orders of this customer and its contacts, cancelled ones included.",
     )

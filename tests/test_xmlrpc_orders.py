@@ -1,0 +1,169 @@
+"""Orders driven over XML-RPC by a salesperson, as an outside system would: the same
+rules as in the web UI, refusals as Faults that change nothing."""
+
+import uuid
+import xmlrpc.client
+
+import pytest
+
+
+class Client:
+    def __init__(self, server, login, password):
+        self.db = server["db"]
+        self.password = password
+        common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
+        self.uid = common.authenticate(self.db, login, password, {})
+        assert self.uid, f"cannot log in as {login}"
+        self.models = xmlrpc.client.ServerProxy(
+            f"{server['url']}/xmlrpc/2/object", allow_none=True
+        )
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        (row,) = self(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            fields=["res_id"],
+        )
+        return row["res_id"]
+
+
+@pytest.fixture(scope="module")
+def admin(odoo_server):
+    return Client(odoo_server, "admin", "admin")
+
+
+def make_salesperson(admin, server):
+    login = f"sales-{uuid.uuid4().hex[:8]}"
+    admin(
+        "res.users",
+        "create",
+        {
+            "name": f"Salesperson {login}",
+            "login": login,
+            "password": "sales-password-1",
+            "groups_id": [(6, 0, [admin.ref("sales_team.group_sale_salesman")])],
+        },
+    )
+    return Client(server, login, "sales-password-1")
+
+
+@pytest.fixture(scope="module")
+def salesperson(admin, odoo_server):
+    return make_salesperson(admin, odoo_server)
+
+
+@pytest.fixture(scope="module")
+def product_id(admin):
+    return admin(
+        "product.product", "create", {"name": "XML-RPC widget", "list_price": 12.5}
+    )
+
+
+@pytest.fixture
+def order_id(salesperson, admin, product_id):
+    partner_id = admin("res.partner", "create", {"name": f"Customer {uuid.uuid4()}"})
+    return salesperson(
+        "crm.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "line_ids": [(0, 0, {"product_id": product_id, "quantity": 4})],
+        },
+    )
+
+
+def read_order(client, order_id):
+    (order,) = client(
+        "crm.order",
+        "read",
+        [order_id],
+        fields=["name", "status_id", "amount_total", "order_type_id", "user_id"],
+    )
+    return order
+
+
+def test_salesperson_creates_an_order_in_one_call(salesperson, order_id):
+    order = read_order(salesperson, order_id)
+    assert order["status_id"][1] == "Draft"
+    assert order["order_type_id"][1] == "New Customer"
+    assert order["name"].startswith("NEW/")
+    assert order["amount_total"] == 50.0  # 4 x 12.5
+    assert order["user_id"][0] == salesperson.uid
+
+
+def test_allowed_transitions_and_moving_along_them(salesperson, admin, order_id):
+    allowed = salesperson("crm.order", "get_allowed_transitions", [order_id])
+    assert [(s["name"], s["category"]) for s in allowed] == [
+        ("Awaiting Payment", "open"),
+        ("Cancelled", "cancel"),
+    ]
+    salesperson("crm.order", "action_set_status", [order_id], allowed[0]["id"])
+    assert read_order(salesperson, order_id)["status_id"][1] == "Awaiting Payment"
+    history = salesperson(
+        "crm.order.status.history",
+        "search_read",
+        [("order_id", "=", order_id)],
+        fields=["status_from_id", "status_to_id", "user_id"],
+        order="id",
+    )
+    assert [
+        (h["status_from_id"] and h["status_from_id"][1], h["status_to_id"][1])
+        for h in history
+    ] == [(False, "Draft"), ("Draft", "Awaiting Payment")]
+    assert {h["user_id"][0] for h in history} == {salesperson.uid}
+
+
+def test_forbidden_transition_is_a_fault_and_changes_nothing(
+    salesperson, admin, order_id
+):
+    completed = admin.ref("crm_order_management.order_status_completed")
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        salesperson("crm.order", "write", [order_id], {"status_id": completed})
+    message = fault.value.faultString
+    assert "cannot move from Draft to Completed" in message
+    assert "Allowed next statuses: Awaiting Payment, Cancelled." in message
+    assert read_order(admin, order_id)["status_id"][1] == "Draft"
+    assert (
+        admin("crm.order.status.history", "search_count", [("order_id", "=", order_id)])
+        == 1
+    )
+
+
+def test_salesperson_cannot_reopen_a_cancelled_order(salesperson, admin, order_id):
+    cancelled = admin.ref("crm_order_management.order_status_cancelled")
+    draft = admin.ref("crm_order_management.order_status_draft")
+    salesperson("crm.order", "write", [order_id], {"status_id": cancelled})
+    assert salesperson("crm.order", "get_allowed_transitions", [order_id]) == []
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        salesperson("crm.order", "write", [order_id], {"status_id": draft})
+    assert "Allowed next statuses: none." in fault.value.faultString
+    # The manager (admin) may.
+    allowed = admin("crm.order", "get_allowed_transitions", [order_id])
+    assert [s["name"] for s in allowed] == ["Draft"]
+    admin("crm.order", "write", [order_id], {"status_id": draft})
+    assert read_order(admin, order_id)["status_id"][1] == "Draft"
+
+
+def test_salesperson_cannot_read_another_salespersons_order(
+    salesperson, admin, odoo_server, order_id
+):
+    other = make_salesperson(admin, odoo_server)
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        other("crm.order", "read", [order_id], fields=["name"])
+    assert "not allowed to access" in fault.value.faultString
+    assert other("crm.order", "search_count", [("id", "=", order_id)]) == 0
+
+
+def test_server_dates_cannot_be_written_over_xmlrpc(salesperson, order_id):
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        salesperson(
+            "crm.order", "write", [order_id], {"date_done": "2020-01-01 00:00:00"}
+        )
+    assert "cannot be written" in fault.value.faultString
