@@ -194,9 +194,8 @@ class CrmOrder(models.Model):
 
     @api.model
     def _default_status_id(self):
-        return self.env["crm.order.status"].search(
-            [("category", "=", "draft")], limit=1
-        )
+        Status = self.env["crm.order.status"]
+        return Status.browse(Status._first_draft_status_id())
 
     @api.model
     def _read_group_status_ids(self, statuses, domain):
@@ -511,10 +510,16 @@ class CrmOrder(models.Model):
                 ["commercial_partner_id"],
             )
             returning = {entity.id for (entity,) in groups}
-        new_type = self.env.ref("crm_order_management.order_type_new", False)
-        returning_type = self.env.ref(
-            "crm_order_management.order_type_returning", False
-        )
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
+        OrderType = self.env["crm.order.type"]
+        # ir.model.data is cached: no query, unlike env.ref(); archived types are
+        # not given to new orders.
+        new_type = OrderType.browse(
+            xmlid_to_id("crm_order_management.order_type_new", False)
+        ).filtered("active")
+        returning_type = OrderType.browse(
+            xmlid_to_id("crm_order_management.order_type_returning", False)
+        ).filtered("active")
         result = {}
         for partner in partners:
             entity = partner.commercial_partner_id
@@ -522,7 +527,7 @@ class CrmOrder(models.Model):
                 partner.crm_order_type_id
                 or entity.crm_order_type_id
                 or (returning_type if entity.id in returning else new_type)
-                or self.env["crm.order.type"]
+                or OrderType
             )
         return result
 

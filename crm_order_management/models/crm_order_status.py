@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 STATUS_CATEGORIES = [
     ("draft", "Draft"),
@@ -30,3 +30,31 @@ class CrmOrderStatus(models.Model):
     )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"sequence", "category", "active"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _first_draft_status_id(self):
+        """Id of the status new orders start in: the first active draft status."""
+        return self.sudo().search([("category", "=", "draft")], limit=1).id
