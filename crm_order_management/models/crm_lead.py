@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -13,6 +13,7 @@ class CrmLead(models.Model):
         string="Customer Order Count", compute="_compute_crm_order_count"
     )
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_crm_order_count(self):
         counts = dict(
             self.env["crm.order"]._read_group(

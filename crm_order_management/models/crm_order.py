@@ -98,7 +98,6 @@ class CrmOrder(models.Model):
     )
     status_id = fields.Many2one(
         "crm.order.status",
-        string="Status",
         required=True,
         default=lambda self: self._default_status_id(),
         tracking=True,
@@ -141,7 +140,6 @@ class CrmOrder(models.Model):
     )
     opportunity_id = fields.Many2one(
         "crm.lead",
-        string="Opportunity",
         check_company=True,
         index="btree_not_null",
         domain="[('type', '=', 'opportunity')]",
@@ -167,7 +165,8 @@ class CrmOrder(models.Model):
         help="When the order entered its current status.",
     )
     status_history_ids = fields.One2many(
-        "crm.order.status.history", "order_id", string="Status History"
+        "crm.order.status.history",
+        "order_id",
     )
     allowed_status_ids = fields.Many2many(
         "crm.order.status",
@@ -177,7 +176,6 @@ class CrmOrder(models.Model):
     )
     next_status_id = fields.Many2one(
         "crm.order.status",
-        string="Next Status",
         compute="_compute_allowed_status_ids",
         help="The status the 'Next' button moves to: the first allowed status that is "
         "neither draft nor cancelled.",
@@ -292,6 +290,15 @@ class CrmOrder(models.Model):
             fields.Datetime.to_datetime(vals.get("date_status"))
             or fields.Datetime.now()
         )
+        backdated = moving.filtered(lambda o: o.date_status and o.date_status > now)
+        if backdated:
+            raise ValidationError(
+                self.env._(
+                    "A status change cannot be dated before the order's previous "
+                    "change (%(orders)s).",
+                    orders=", ".join(backdated.mapped("name")),
+                )
+            )
         previous = {
             order.id: (
                 order.status_id,
@@ -374,7 +381,7 @@ class CrmOrder(models.Model):
         allowed = transitions.filtered(
             lambda t: t.from_status_id == self.status_id
         )._applies_to(self.order_type_id, self.env.user)
-        return allowed.to_status_id.sorted()
+        return allowed.to_status_id.filtered("active").sorted()
 
     def _check_transition(self, new_status):
         transitions = self.env["crm.order.transition"].sudo().search([])
@@ -416,7 +423,9 @@ class CrmOrder(models.Model):
             )
 
     def _check_lines_for_status(self):
-        empty = self.filtered(lambda o: o.status_category != "draft" and not o.line_ids)
+        empty = self.filtered(
+            lambda o: o.status_category in ("open", "done") and not o.line_ids
+        )
         if empty:
             raise UserError(
                 self.env._(
@@ -445,13 +454,13 @@ class CrmOrder(models.Model):
             if given:
                 raise UserError(
                     self.env._(
-                        "%(fields)s are set by the server when the order changes "
-                        "status; they cannot be written.",
+                        "These dates are set by the server when the order changes "
+                        "status; they cannot be written: %(fields)s.",
                         fields=", ".join(self._fields[name].string for name in given),
                     )
                 )
 
-    def _set_status_dates(self, now, entered=True):
+    def _set_status_dates(self, now, entered=True):  # pylint: disable=missing-return
         """Record when orders entered their status (unless ``entered`` is False, at
         creation), when they were first confirmed and when they were completed: the
         dates that metrics are measured from. One write per set of dates."""
@@ -476,13 +485,20 @@ class CrmOrder(models.Model):
                     "order_id": order.id,
                     "status_from_id": previous[order.id][0].id,
                     "status_to_id": order.status_id.id,
-                    "user_id": self.env.uid,
+                    "user_id": self._status_change_user_id(),
                     "date": order.date_status,
                     "duration_hours": previous[order.id][1],
                 }
                 for order in self
             ]
         )
+
+    def _status_change_user_id(self):
+        """Who made the change: the current user; superuser imports of historical
+        orders (and the demo data) may name the user in the context."""
+        if self.env.su and self.env.context.get("crm_order_status_user_id"):
+            return self.env.context["crm_order_status_user_id"]
+        return self.env.uid
 
     def _on_status_changed(self):
         """Hook run after orders changed status (won opportunities)."""

@@ -11,7 +11,6 @@ class CrmOrderLine(models.Model):
 
     order_id = fields.Many2one(
         "crm.order",
-        string="Order",
         required=True,
         ondelete="cascade",
         index=True,
@@ -25,7 +24,6 @@ class CrmOrderLine(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         check_company=True,
         index=True,

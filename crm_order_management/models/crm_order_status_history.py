@@ -10,7 +10,7 @@ class CrmOrderStatusHistory(models.Model):
     _log_access = True
 
     order_id = fields.Many2one(
-        "crm.order", string="Order", required=True, ondelete="cascade", index=True
+        "crm.order", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(
         related="order_id.company_id", store=True, index=True, precompute=True
@@ -30,7 +30,7 @@ class CrmOrderStatusHistory(models.Model):
         help="Time the order spent in the 'From' status before this change.",
     )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("The status history of an order cannot be edited."))
 
     @api.ondelete(at_uninstall=False)

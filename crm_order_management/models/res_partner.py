@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -15,8 +15,8 @@ class ResPartner(models.Model):
         string="Total Ordered",
         compute="_compute_crm_order_stats",
         currency_field="crm_order_currency_id",
-        help="Total of the customer's orders that are not cancelled, in the company "
-        "currency.",
+        help="Total of the customer's orders that are not cancelled, in the current "
+        "company (and its currency).",
     )
     crm_order_currency_id = fields.Many2one(
         "res.currency", compute="_compute_crm_order_stats"
@@ -37,6 +37,7 @@ class ResPartner(models.Model):
         help="Type given to this customer's new orders when none is chosen.",
     )
 
+    @api.depends_context("uid", "company", "allowed_company_ids")
     def _compute_crm_order_stats(self):
         """Figures over the commercial entity: a company's orders include those of
         its contacts, as in Sales."""
@@ -54,6 +55,7 @@ class ResPartner(models.Model):
                 [
                     ("commercial_partner_id", "in", entities.ids),
                     ("status_category", "!=", "cancel"),
+                    ("company_id", "=", self.env.company.id),
                 ],
                 ["commercial_partner_id"],
                 ["amount_total:sum"],
