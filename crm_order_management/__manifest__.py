@@ -27,6 +27,8 @@
         "views/crm_order_menus.xml",
     ],
     "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/product_product_demo.xml",
         "demo/crm_order_demo.xml",
     ],
     "application": True,
