@@ -1,0 +1,106 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import CrmOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderNumbering(CrmOrderCommon):
+    """Each order type numbers its orders with its own sequence. The counters are
+    shared with demo data, so the tests check prefixes and consecutive numbers
+    rather than a starting value."""
+
+    def _number(self, order, prefix):
+        self.assertRegex(order.name, r"^%s\d{5}$" % prefix.replace("/", r"\/"))
+        return int(order.name[len(prefix) :])
+
+    def test_type_has_own_sequence_with_its_prefix(self):
+        self.assertEqual(self.type_new.sequence_id.prefix, "NEW/%(year)s/")
+        self.assertEqual(self.type_returning.sequence_id.prefix, "RET/%(year)s/")
+        self.assertNotEqual(self.type_new.sequence_id, self.type_returning.sequence_id)
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_order_number_uses_type_prefix_and_year(self):
+        order = self._create_order(order_type_id=self.type_new.id)
+        self._number(order, "NEW/2026/")
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_consecutive_orders_of_a_type_get_consecutive_numbers(self):
+        first = self._create_order(order_type_id=self.type_new.id)
+        second = self._create_order(order_type_id=self.type_new.id)
+        self.assertEqual(
+            self._number(second, "NEW/2026/"), self._number(first, "NEW/2026/") + 1
+        )
+
+    @freeze_time("2026-01-02 09:00:00")
+    def test_number_year_follows_order_date(self):
+        # an order dated in 2025, entered on 2 January 2026, is numbered in 2025
+        order = self._create_order(
+            order_type_id=self.type_new.id, date_order="2025-12-31 15:00:00"
+        )
+        self._number(order, "NEW/2025/")
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_orders_created_together_get_consecutive_numbers(self):
+        orders = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create(
+                [
+                    {
+                        "partner_id": self.customer.id,
+                        "order_type_id": self.type_new.id,
+                        "line_ids": [self._line()],
+                    }
+                    for _index in range(3)
+                ]
+            )
+        )
+        numbers = [self._number(order, "NEW/2026/") for order in orders]
+        self.assertEqual(numbers, [numbers[0], numbers[0] + 1, numbers[0] + 2])
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_types_number_independently(self):
+        # NEW, RET, NEW: the returning order does not consume a NEW number
+        new_1 = self._create_order(order_type_id=self.type_new.id)
+        returning_1 = self._create_order(order_type_id=self.type_returning.id)
+        new_2 = self._create_order(order_type_id=self.type_new.id)
+        returning_2 = self._create_order(order_type_id=self.type_returning.id)
+        self.assertEqual(
+            self._number(new_2, "NEW/2026/"), self._number(new_1, "NEW/2026/") + 1
+        )
+        self.assertEqual(
+            self._number(returning_2, "RET/2026/"),
+            self._number(returning_1, "RET/2026/") + 1,
+        )
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_new_type_gets_a_sequence_with_its_prefix(self):
+        order_type = (
+            self.env["crm.order.type"]
+            .with_user(self.manager)
+            .create({"name": "Trade Fair", "code": "FAIR", "sequence_prefix": "FAIR/"})
+        )
+        self.assertEqual(order_type.sequence_id.prefix, "FAIR/")
+        self.assertEqual(order_type.sequence_id.padding, 5)
+        first = self._create_order(order_type_id=order_type.id)
+        second = self._create_order(order_type_id=order_type.id)
+        # a brand-new sequence starts at 1
+        self.assertEqual(first.name, "FAIR/00001")
+        self.assertEqual(second.name, "FAIR/00002")
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_prefix_change_applies_to_next_numbers(self):
+        order_type = self.env["crm.order.type"].create(
+            {"name": "Trade Fair", "code": "FAIR", "sequence_prefix": "FAIR/"}
+        )
+        self._create_order(order_type_id=order_type.id)
+        order_type.with_user(self.manager).sequence_prefix = "EXPO/%(year)s/"
+        order = self._create_order(order_type_id=order_type.id)
+        self.assertEqual(order.name, "EXPO/2026/00002")
+
+    def test_given_number_is_kept(self):
+        order = self._create_order(order_type_id=self.type_new.id, name="IMPORT-42")
+        self.assertEqual(order.name, "IMPORT-42")

@@ -1,0 +1,48 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import CrmOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderPerformance(CrmOrderCommon):
+    def _order_vals(self, partner):
+        # 2 × 10.0 = 20.0; 1 × 5.5 at 10 % = 4.95; 3 × 1.0 at 50 % = 1.5
+        # before discount 28.5, total 26.45, discount 2.05
+        return {
+            "partner_id": partner.id,
+            "line_ids": [
+                self._line(2.0, 10.0, 0.0),
+                self._line(1.0, 5.5, 10.0),
+                self._line(3.0, 1.0, 50.0, product=self.service),
+            ],
+        }
+
+    def test_batch_create_500_orders(self):
+        partners = self.env["res.partner"].create(
+            [{"name": "Batch Customer %s" % index} for index in range(50)]
+        )
+        vals_list = [self._order_vals(partners[index % 50]) for index in range(500)]
+        orders = self.env["crm.order"].with_user(self.salesman).create(vals_list)
+        self.assertEqual(len(orders), 500)
+        self.assertEqual(len(set(orders.mapped("name"))), 500)
+        self.assertEqual(len(orders.line_ids), 1500)
+        self.assertEqual(len(orders.status_history_ids), 500)
+        self.assertEqual(set(orders.mapped("amount_total")), {26.45})
+        self.assertEqual(set(orders.mapped("amount_discount")), {2.05})
+        # 500 × 26.45 = 13225.0
+        self.assertAlmostEqual(sum(orders.mapped("amount_total")), 13225.0, places=2)
+        # every customer is new: the orders created together are all first orders
+        self.assertEqual(orders.order_type_id, self.type_new)
+        self.assertTrue(all(name.startswith("NEW/") for name in orders.mapped("name")))
+
+    def test_create_order_query_count(self):
+        Order = self.env["crm.order"].with_user(self.salesman)
+        # warm-up: fills the caches (registry, ACLs, rules, views of the models)
+        Order.create([self._order_vals(self.customer)])
+        self.env.invalidate_all()
+        partners = self.env["res.partner"].create(
+            [{"name": "Query Customer %s" % index} for index in range(2)]
+        )
+        with self.assertQueryCount(22):
+            Order.create([self._order_vals(partner) for partner in partners])
