@@ -157,7 +157,8 @@ def test_salesperson_cannot_read_another_salespersons_order(
     other = make_salesperson(admin, odoo_server)
     with pytest.raises(xmlrpc.client.Fault) as fault:
         other("crm.order", "read", [order_id], fields=["name"])
-    assert "not allowed to access" in fault.value.faultString
+    assert "doesn't have 'read' access to" in fault.value.faultString
+    assert "Customer Order (crm.order)" in fault.value.faultString
     assert other("crm.order", "search_count", [("id", "=", order_id)]) == 0
 
 

@@ -10,7 +10,7 @@ from odoo.tools import config
 
 
 def main(conf, name):
-    config.parse_config(["-c", conf])
+    config.parse_config(["-c", conf, "--log-level=warn"])
     from odoo.service import db  # noqa: PLC0415 (needs the configuration parsed)
 
     if db.exp_db_exist(name):

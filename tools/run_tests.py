@@ -48,7 +48,7 @@ def run(cmd, **kwargs):
 
 
 def lint():
-    banner("lint: ruff and pylint-odoo (OCA mandatory checks)")
+    banner("lint: ruff, OCA module checks and pylint-odoo (OCA mandatory checks)")
     targets = [
         p
         for p in (
@@ -66,6 +66,7 @@ def lint():
         run(
             [TOOLS / "ruff", "format", "--check", *targets], cwd=PROJECT_DIR
         ).returncode,
+        run([TOOLS / "oca-checks-odoo-module", MODULE], cwd=PROJECT_DIR).returncode,
         run(
             [TOOLS / "pylint", "--rcfile=.pylintrc-mandatory", MODULE],
             cwd=PROJECT_DIR,
