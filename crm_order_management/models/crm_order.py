@@ -520,7 +520,10 @@ class CrmOrder(models.Model):
         """Map each partner id to the type its next order gets by default: the
         customer's default type, else Returning customer when its commercial entity
         already has an order that is not cancelled, else New customer."""
+        # Only the fields needed here: a partner has a hundred more.
+        partners.fetch(["commercial_partner_id", "crm_order_type_id"])
         entities = partners.commercial_partner_id
+        entities.fetch(["crm_order_type_id"])
         returning = set()
         if entities:
             groups = self.sudo()._read_group(
