@@ -12,7 +12,10 @@ PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_SRC="${ODOO_SRC:-/opt/odoo-18.0}"
 ODOO_DB="${ODOO_DB:-crm_order_demo}"
 ODOO_HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
-ODOO_VENV="${ODOO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/crm_order_management/venv}"
+# One environment per Python version: a shell with pyenv and CI's plain PATH may find
+# different interpreters, and each keeps its own instead of rebuilding the other's.
+PYTHON_VERSION="$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+ODOO_VENV="${ODOO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/crm_order_management/venv-$PYTHON_VERSION}"
 ODOO_DB_USER="${PGUSER:-odoo}"
 ODOO_DB_PASSWORD="${PGPASSWORD:-}"
 ODOO_DB_HOST="${PGHOST:-127.0.0.1}"
