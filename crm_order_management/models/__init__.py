@@ -4,6 +4,9 @@ from . import crm_order_transition
 from . import crm_order
 from . import crm_order_line
 from . import crm_order_status_history
+from . import crm_order_tracking
+from . import mail_activity_type
+from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_partner

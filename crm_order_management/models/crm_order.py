@@ -8,7 +8,8 @@ from odoo.tools import SQL
 NEW_NAME = "New"
 # Set by the server when the status changes; only superuser imports (demo data,
 # migrations of historical orders) may give them.
-SERVER_DATES = ("date_status", "date_confirmed", "date_done")
+SERVER_DATES = ("date_status", "date_confirmed", "date_done", "rating_date")
+RATINGS = range(1, 6)
 
 
 class CrmOrder(models.Model):
@@ -185,6 +186,35 @@ class CrmOrder(models.Model):
         compute="_compute_allowed_status_ids",
     )
     line_count = fields.Integer(compute="_compute_line_count")
+    tracking_ids = fields.One2many(
+        "crm.order.tracking", "order_id", string="Tracking Events"
+    )
+    tracking_count = fields.Integer(compute="_compute_tracking_count")
+    rating = fields.Integer(
+        string="Customer Rating",
+        default=0,
+        copy=False,
+        tracking=True,
+        aggregator="avg",
+        help="The customer's rating of the completed order, from 1 (very poor) to 5 "
+        "(excellent); 0 when not rated.",
+    )
+    rating_comment = fields.Text(string="Rating Comment", copy=False)
+    rating_date = fields.Datetime(
+        string="Rated On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the customer gave the rating.",
+    )
+
+    _sql_constraints = [
+        (
+            "rating_range",
+            "CHECK (rating >= 0 AND rating <= 5)",
+            "A rating is a whole number from 1 to 5 (0: not rated).",
+        ),
+    ]
 
     # ------------------------------------------------------------
     # DEFAULTS, COMPUTE AND SEARCH METHODS
@@ -250,6 +280,15 @@ class CrmOrder(models.Model):
                 :1
             ]
 
+    def _compute_tracking_count(self):
+        counts = dict(
+            self.env["crm.order.tracking"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.tracking_count = counts.get(order, 0)
+
     @api.depends("line_ids")
     def _compute_line_count(self):
         for order in self:
@@ -276,6 +315,8 @@ class CrmOrder(models.Model):
 
     def write(self, vals):
         self._check_server_dates([vals])
+        if "rating" in vals:
+            vals = self._prepare_rating_values(vals)
         if "status_id" not in vals:
             return super().write(vals)
         new_status = self.env["crm.order.status"].browse(vals["status_id"]).exists()
@@ -348,6 +389,12 @@ class CrmOrder(models.Model):
         if not self.cancel_status_id:
             raise UserError(self._transition_refused_message(None))
         return self.action_set_status(self.cancel_status_id.id)
+
+    def action_rate(self, rating, comment=False):
+        """Record the customer's rating (1 to 5) of completed orders, for buttons
+        and XML-RPC clients."""
+        self.write({"rating": rating, "rating_comment": comment})
+        return True
 
     def action_view_status_history(self):
         self.ensure_one()
@@ -445,6 +492,32 @@ class CrmOrder(models.Model):
                     orders=", ".join(locked.mapped("name")),
                 )
             )
+
+    def _prepare_rating_values(self, vals):
+        """Check a rating and date it: only completed orders are rated, 1 to 5."""
+        rating = vals["rating"]
+        if rating in (0, False, None):
+            return {**vals, "rating": 0, "rating_date": False}
+        if (
+            not isinstance(rating, int)
+            or isinstance(rating, bool)
+            or rating not in RATINGS
+        ):
+            raise ValidationError(
+                self.env._(
+                    "A rating is a whole number from 1 to 5, not %(value)r.",
+                    value=rating,
+                )
+            )
+        not_done = self.filtered(lambda o: o.status_category != "done")
+        if not_done:
+            raise UserError(
+                self.env._(
+                    "Only completed orders can be rated (%(orders)s).",
+                    orders=", ".join(not_done.mapped("name")),
+                )
+            )
+        return {"rating_date": fields.Datetime.now(), **vals}
 
     def _check_server_dates(self, vals_list):
         if self.env.su:

@@ -1,0 +1,542 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+from odoo.tools.sql import create_unique_index
+
+from . import kpi_formulas as kpi
+
+_logger = logging.getLogger(__name__)
+
+GRANULARITY_SELECTION = [("day", "Day"), ("week", "Week"), ("month", "Month")]
+REASONS = [
+    (kpi.NO_FINAL_ORDERS, "No order reached a final status in the period"),
+    (kpi.NO_PROCESSORS, "No user moved an order to another status in the period"),
+    (kpi.NO_COMPLETED_ORDERS, "No order was completed in the period"),
+    (kpi.NO_TRACKERS, "No tracking event was logged in the period"),
+    (kpi.R_UNDEFINED, "R is undefined"),
+    (kpi.T_UNDEFINED, "T is undefined"),
+    (kpi.T_ZERO, "T is zero"),
+    (kpi.NO_RATINGS, "No order was rated in the period"),
+]
+# Periods computed per transaction by recompute_range(); each batch commits.
+RECOMPUTE_BATCH = 62
+LOCK_KEY = "crm_order_kpi"
+
+
+class NullableFloat(fields.Float):
+    """A float that keeps SQL NULL: an undefined figure reads as False, never 0.0,
+    and the averages of pivot and graph views leave it out."""
+
+    def convert_to_column(self, value, record, values=None, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_column(value, record, values, validate)
+
+    def convert_to_cache(self, value, record, validate=True):
+        if value is None or value is False:
+            return None
+        return super().convert_to_cache(value, record, validate)
+
+    def convert_to_record(self, value, record):
+        return False if value is None else value
+
+    def convert_to_export(self, value, record):
+        return "" if value is None or value is False else value
+
+
+class CrmOrderKpi(models.Model):
+    _name = "crm.order.kpi"
+    _description = "Order Metrics Snapshot"
+    _order = "date_start desc, granularity, company_id, order_type_id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    granularity = fields.Selection(GRANULARITY_SELECTION, required=True, readonly=True)
+    date_start = fields.Date(string="Period Start", required=True, readonly=True)
+    date_end = fields.Date(
+        string="Period End",
+        required=True,
+        readonly=True,
+        help="Last day of the period (included).",
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    order_type_id = fields.Many2one(
+        "crm.order.type",
+        string="Order Type",
+        readonly=True,
+        ondelete="cascade",
+        help="Empty: all order types together.",
+    )
+    # Inputs (DOMAIN.md, "The four metrics")
+    customer_count = fields.Integer(
+        string="Customers (C)",
+        readonly=True,
+        help="Distinct customers (commercial entities) with an order dated in the "
+        "period.",
+    )
+    product_count = fields.Integer(
+        string="Products (P)",
+        readonly=True,
+        help="Distinct products and services on the lines of those orders.",
+    )
+    completed_count = fields.Integer(
+        string="Completed Orders",
+        readonly=True,
+        help="Orders that reached a done status in the period.",
+    )
+    cancelled_count = fields.Integer(
+        string="Cancelled Orders",
+        readonly=True,
+        help="Orders that reached a cancelled status in the period.",
+    )
+    success_rate = NullableFloat(
+        string="Success Rate (S)",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Completed / (completed + cancelled), from 0 to 1; empty when no order "
+        "reached a final status in the period.",
+    )
+    order_count = fields.Integer(
+        string="Orders (O actual)",
+        readonly=True,
+        help="Orders dated in the period, counted.",
+    )
+    processor_count = fields.Integer(
+        string="Processing Staff (N)",
+        readonly=True,
+        help="Distinct users who moved an order from one status to another in the "
+        "period.",
+    )
+    processing_hours = NullableFloat(
+        string="Avg. Processing Hours (Tp)",
+        readonly=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Average hours from an order leaving draft to reaching done, over the "
+        "orders completed in the period.",
+    )
+    tracker_count = fields.Integer(
+        string="Tracking Staff (M)",
+        readonly=True,
+        help="Distinct users who logged a tracking event in the period.",
+    )
+    tracking_event_count = fields.Integer(string="Tracking Events", readonly=True)
+    tracked_order_count = fields.Integer(string="Tracked Orders", readonly=True)
+    tracking_avg = NullableFloat(
+        string="Avg. Events per Tracked Order (Rp)",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Tracking events of the period / orders with a tracking event in the "
+        "period.",
+    )
+    rated_count = fields.Integer(string="Rated Orders", readonly=True)
+    rating_avg = NullableFloat(
+        string="Avg. Rating (Ep)",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Average customer rating (1 to 5) of the orders rated in the period.",
+    )
+    # Results
+    metric_o = NullableFloat(
+        string="O = C×P×S",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Order generation: customers × products × success rate.",
+    )
+    metric_o_reason = fields.Selection(REASONS, string="O Undefined", readonly=True)
+    metric_t = NullableFloat(
+        string="T = O/N×Tp",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Processing: orders / processing staff × average processing hours.",
+    )
+    metric_t_reason = fields.Selection(REASONS, string="T Undefined", readonly=True)
+    metric_r = NullableFloat(
+        string="R = O/M×Rp",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Tracking: orders / tracking staff × average events per tracked order.",
+    )
+    metric_r_reason = fields.Selection(REASONS, string="R Undefined", readonly=True)
+    metric_e = NullableFloat(
+        string="E = R/T×Ep",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Evaluation: R / T × average rating.",
+    )
+    metric_e_reason = fields.Selection(REASONS, string="E Undefined", readonly=True)
+    computed_at = fields.Datetime(string="Computed On", readonly=True)
+
+    def init(self):
+        # One snapshot per (company, granularity, period start, type), "all types"
+        # (no type) included: NULL would not be equal to NULL in a plain constraint.
+        create_unique_index(
+            self.env.cr,
+            "crm_order_kpi_snapshot_key_uniq",
+            self._table,
+            ["company_id", "granularity", "date_start", "COALESCE(order_type_id, 0)"],
+        )
+
+    @api.depends("granularity", "date_start", "order_type_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["granularity"]._description_selection(self.env))
+        for snapshot in self:
+            snapshot.display_name = "%s %s · %s" % (
+                labels.get(snapshot.granularity, ""),
+                snapshot.date_start or "",
+                snapshot.order_type_id.name or self.env._("All types"),
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS (scheduled action, recomputation)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_compute_snapshots(self):
+        """Daily: the current and the previous period of every granularity."""
+        today = fields.Date.context_today(self)
+        periods = [
+            (granularity, start)
+            for granularity in kpi.GRANULARITIES
+            for start in kpi.current_and_previous(granularity, today)
+        ]
+        written = self.sudo()._compute_snapshots(periods)
+        if written is None:
+            _logger.info("Order metrics: another computation is running, skipped.")
+        self.env["ir.cron"]._notify_progress(done=len(periods), remaining=0)
+
+    @api.model
+    def recompute_range(self, date_from, date_to, granularities=None):
+        """Recompute the snapshots of every period that overlaps ``[date_from,
+        date_to]`` (dates), for sales managers; commits after each batch of
+        periods. Returns the number of snapshots written."""
+        if not (
+            self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            raise AccessError(
+                self.env._("Only sales managers can recompute order metrics.")
+            )
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        if not date_from or not date_to or date_from > date_to:
+            raise UserError(self.env._("Give a start date on or before the end date."))
+        granularities = granularities or list(kpi.GRANULARITIES)
+        unknown = set(granularities) - set(kpi.GRANULARITIES)
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Unknown granularity: %(names)s (day, week or month).",
+                    names=", ".join(sorted(unknown)),
+                )
+            )
+        periods = [
+            (granularity, start)
+            for granularity in granularities
+            for start in kpi.periods_between(granularity, date_from, date_to)
+        ]
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        written = 0
+        for index in range(0, len(periods), RECOMPUTE_BATCH):
+            count = self.sudo()._compute_snapshots(
+                periods[index : index + RECOMPUTE_BATCH]
+            )
+            if count is None:
+                raise UserError(
+                    self.env._(
+                        "The order metrics are being computed by another process; "
+                        "try again in a moment."
+                    )
+                )
+            written += count
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return written
+
+    # ------------------------------------------------------------
+    # THE METRIC ENGINE
+    # ------------------------------------------------------------
+
+    def _compute_snapshots(self, periods):
+        """Measure ``periods`` (``(granularity, start)`` pairs) for every company,
+        for all types and for each type, apply the formulas and upsert the
+        snapshots. Returns how many were written, or None when another computation
+        holds the lock (the caller's transaction then changed nothing)."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", LOCK_KEY))
+        if not cr.fetchone()[0]:
+            return None
+        bounds = [
+            (granularity, start, kpi.period_end(granularity, start))
+            for granularity, start in periods
+        ]
+        inputs = self._measure(bounds)
+        rows = [
+            self._snapshot_row(granularity, start, end, company_id, type_id, measured)
+            for (granularity, start, end) in bounds
+            for company_id, type_id in self._snapshot_keys()
+            for measured in [inputs.get((granularity, start, company_id, type_id), {})]
+        ]
+        self._upsert(rows)
+        return len(rows)
+
+    def _snapshot_keys(self):
+        """(company id, type id or None) of every snapshot of a period: all types,
+        and each active type the company can use."""
+        keys = []
+        types = self.env["crm.order.type"].with_context(active_test=True).search([])
+        for company in self.env["res.company"].search([]):
+            keys.append((company.id, None))
+            keys.extend(
+                (company.id, order_type.id)
+                for order_type in types
+                if order_type.company_id in (company, self.env["res.company"])
+            )
+        return keys
+
+    def _measure(self, bounds):
+        """The inputs of every (granularity, start, company, type or None) key, with
+        one grouped query per family of inputs."""
+        for model in (
+            "crm.order",
+            "crm.order.line",
+            "crm.order.status.history",
+            "crm.order.tracking",
+        ):
+            self.env[model].flush_model()
+        periods = SQL(", ").join(
+            SQL("(%s, %s::date, %s::date)", granularity, start, end)
+            for granularity, start, end in bounds
+        )
+        inputs = {}
+        for query in (
+            self._query_orders(periods),
+            self._query_history(periods),
+            self._query_tracking(periods),
+            self._query_ratings(periods),
+        ):
+            self.env.cr.execute(query)
+            for row in self.env.cr.dictfetchall():
+                key = (
+                    row.pop("granularity"),
+                    row.pop("date_start"),
+                    row.pop("company_id"),
+                    None if row.pop("all_types") else row["order_type_id"],
+                )
+                row.pop("order_type_id")
+                inputs.setdefault(key, {}).update(row)
+        return inputs
+
+    @staticmethod
+    def _grouped_with(periods, select, from_where, company, order_type):
+        """``select`` over ``from_where`` for each period, grouped by company and
+        type and by company alone (the all-types snapshot), in one query."""
+        return SQL(
+            """
+            WITH period(granularity, date_start, date_end) AS (VALUES %s)
+            SELECT period.granularity, period.date_start,
+                   %s AS company_id, %s AS order_type_id,
+                   GROUPING(%s) = 1 AS all_types, %s
+              %s
+             GROUP BY GROUPING SETS (
+                   (period.granularity, period.date_start, %s, %s),
+                   (period.granularity, period.date_start, %s))
+            """,
+            periods,
+            company,
+            order_type,
+            order_type,
+            select,
+            from_where,
+            company,
+            order_type,
+            company,
+        )
+
+    def _query_orders(self, periods):
+        # C, P and O (actual): orders dated in the period and their lines.
+        return self._grouped_with(
+            periods,
+            SQL(
+                "COUNT(DISTINCT o.commercial_partner_id) AS customer_count, "
+                "COUNT(DISTINCT l.product_id) AS product_count, "
+                "COUNT(DISTINCT o.id) AS order_count"
+            ),
+            SQL(
+                "FROM period JOIN crm_order o ON o.date_order >= period.date_start "
+                "AND o.date_order < period.date_end "
+                "LEFT JOIN crm_order_line l ON l.order_id = o.id"
+            ),
+            SQL("o.company_id"),
+            SQL("o.order_type_id"),
+        )
+
+    def _query_history(self, periods):
+        # S (completed, cancelled), N and Tp: the status changes of the period.
+        return self._grouped_with(
+            periods,
+            SQL(
+                "COUNT(DISTINCT h.order_id) FILTER (WHERE s.category = 'done') "
+                "AS completed_count, "
+                "COUNT(DISTINCT h.order_id) FILTER (WHERE s.category = 'cancel') "
+                "AS cancelled_count, "
+                "COUNT(DISTINCT h.user_id) FILTER (WHERE h.status_from_id IS NOT NULL) "
+                "AS processor_count, "
+                "AVG(EXTRACT(EPOCH FROM h.date - o.date_confirmed) / 3600.0) "
+                "FILTER (WHERE s.category = 'done' AND o.date_confirmed IS NOT NULL) "
+                "AS processing_hours"
+            ),
+            SQL(
+                "FROM period JOIN crm_order_status_history h "
+                "ON h.date >= period.date_start AND h.date < period.date_end "
+                "JOIN crm_order o ON o.id = h.order_id "
+                "JOIN crm_order_status s ON s.id = h.status_to_id"
+            ),
+            SQL("h.company_id"),
+            SQL("o.order_type_id"),
+        )
+
+    def _query_tracking(self, periods):
+        # M and Rp: the tracking events of the period.
+        return self._grouped_with(
+            periods,
+            SQL(
+                "COUNT(DISTINCT t.user_id) AS tracker_count, "
+                "COUNT(*) AS tracking_event_count, "
+                "COUNT(DISTINCT t.order_id) AS tracked_order_count"
+            ),
+            SQL(
+                "FROM period JOIN crm_order_tracking t "
+                "ON t.date >= period.date_start AND t.date < period.date_end "
+                "JOIN crm_order o ON o.id = t.order_id"
+            ),
+            SQL("t.company_id"),
+            SQL("o.order_type_id"),
+        )
+
+    def _query_ratings(self, periods):
+        # Ep: the ratings given in the period.
+        return self._grouped_with(
+            periods,
+            SQL("COUNT(*) AS rated_count, AVG(o.rating) AS rating_avg"),
+            SQL(
+                "FROM period JOIN crm_order o "
+                "ON o.rating_date >= period.date_start "
+                "AND o.rating_date < period.date_end AND o.rating > 0"
+            ),
+            SQL("o.company_id"),
+            SQL("o.order_type_id"),
+        )
+
+    @staticmethod
+    def _snapshot_row(granularity, start, end, company_id, type_id, measured):
+        """The values of one snapshot: its inputs, then the four formulas."""
+        customers = measured.get("customer_count", 0)
+        products = measured.get("product_count", 0)
+        orders = measured.get("order_count", 0)
+        completed = measured.get("completed_count", 0)
+        cancelled = measured.get("cancelled_count", 0)
+        processors = measured.get("processor_count", 0)
+        processing_hours = measured.get("processing_hours")
+        trackers = measured.get("tracker_count", 0)
+        events = measured.get("tracking_event_count", 0)
+        tracked = measured.get("tracked_order_count", 0)
+        rated = measured.get("rated_count", 0)
+        rating = measured.get("rating_avg")
+
+        success = kpi.success_rate(completed, cancelled)
+        events_per_order = kpi.average(events, tracked)
+        metric_o, reason_o = kpi.order_generation(customers, products, success)
+        metric_t, reason_t = kpi.processing(orders, processors, processing_hours)
+        metric_r, reason_r = kpi.tracking(orders, trackers, events_per_order)
+        metric_e, reason_e = kpi.evaluation(
+            metric_r, metric_t, float(rating) if rating is not None else None
+        )
+        return {
+            "granularity": granularity,
+            "date_start": start,
+            "date_end": end - timedelta(days=1),
+            "company_id": company_id,
+            "order_type_id": type_id,
+            "customer_count": customers,
+            "product_count": products,
+            "completed_count": completed,
+            "cancelled_count": cancelled,
+            "success_rate": success,
+            "order_count": orders,
+            "processor_count": processors,
+            "processing_hours": float(processing_hours)
+            if processing_hours is not None
+            else None,
+            "tracker_count": trackers,
+            "tracking_event_count": events,
+            "tracked_order_count": tracked,
+            "tracking_avg": events_per_order,
+            "rated_count": rated,
+            "rating_avg": float(rating) if rating is not None else None,
+            "metric_o": metric_o,
+            "metric_o_reason": reason_o,
+            "metric_t": metric_t,
+            "metric_t_reason": reason_t,
+            "metric_r": metric_r,
+            "metric_r_reason": reason_r,
+            "metric_e": metric_e,
+            "metric_e_reason": reason_e,
+        }
+
+    def _upsert(self, rows):
+        """Insert the snapshots, or update those that exist (same key)."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        all_columns = [
+            *columns,
+            "computed_at",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        ]
+        values = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    SQL("%s", value)
+                    for value in [*(row[c] for c in columns), now, uid, now, uid, now]
+                ),
+            )
+            for row in rows
+        )
+        updated = [c for c in all_columns if c not in ("create_uid", "create_date")]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_order_kpi (%s) VALUES %s
+                ON CONFLICT (company_id, granularity, date_start,
+                             (COALESCE(order_type_id, 0)))
+                DO UPDATE SET %s
+                """,
+                SQL(", ").join(SQL.identifier(c) for c in all_columns),
+                values,
+                SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c))
+                    for c in updated
+                ),
+            )
+        )
+        self.invalidate_model()

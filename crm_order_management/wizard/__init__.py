@@ -1,0 +1,1 @@
+from . import crm_order_kpi_recompute

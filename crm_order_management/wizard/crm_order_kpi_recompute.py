@@ -1,0 +1,51 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmOrderKpiRecompute(models.TransientModel):
+    _name = "crm.order.kpi.recompute"
+    _description = "Recompute Order Metrics"
+
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) - relativedelta(months=1),
+    )
+    date_to = fields.Date(
+        string="To", required=True, default=lambda self: fields.Date.context_today(self)
+    )
+    granularity_day = fields.Boolean(string="Days", default=True)
+    granularity_week = fields.Boolean(string="Weeks", default=True)
+    granularity_month = fields.Boolean(string="Months", default=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise UserError(self.env._("The start date must be on or before the end."))
+
+    def action_recompute(self):
+        self.ensure_one()
+        granularities = [
+            name
+            for name in ("day", "week", "month")
+            if self[f"granularity_{name}"]
+        ]
+        if not granularities:
+            raise UserError(self.env._("Choose at least one granularity."))
+        count = self.env["crm.order.kpi"].recompute_range(
+            self.date_from, self.date_to, granularities
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_order_management.crm_order_kpi_action"
+        )
+        action["domain"] = [
+            ("granularity", "in", granularities),
+            ("date_end", ">=", self.date_from),
+            ("date_start", "<=", self.date_to),
+        ]
+        action["help"] = self.env._("%(count)s snapshots recomputed.", count=count)
+        return action
