@@ -3,7 +3,8 @@
 
     python3 tools/gen_demo.py crm_order_management/demo
 
-Writes res_partner_demo.xml, product_product_demo.xml and crm_order_demo.xml.
+Writes res_partner_demo.xml, product_product_demo.xml and crm_order_demo.xml (the
+orders with their status changes, ratings and tracking events).
 All dates are relative to the install moment (DateTime.today() in the XML).
 """
 
@@ -613,6 +614,77 @@ ACTIVITIES = {
     "receipt": ("mail.mail_activity_data_call", "Check the delivery with the customer"),
 }
 
+# Tracking events: what the staff logged, by the status the order was in at the time.
+# status -> [(kind, summary)]
+FOLLOW_UPS = {
+    "draft": [
+        ("call", "Called the buyer to confirm the quantities"),
+        ("email", "Sent the quote with the volume discount"),
+        ("meeting", "Went through the quote with the buyer"),
+        ("call", "Called to confirm the delivery address"),
+    ],
+    "payment": [
+        ("email", "Sent the pro-forma invoice to accounts payable"),
+        ("call", "Reminded the customer of the open payment"),
+        ("email", "Sent the bank details again, with the order reference"),
+        ("call", "Accounts payable confirmed the transfer is scheduled"),
+        ("other", "Checked the incoming payments with finance"),
+    ],
+    "shipment": [
+        ("other", "Checked stock availability with the warehouse"),
+        ("email", "Shared the expected dispatch date with the customer"),
+        ("call", "Agreed the delivery slot with the customer"),
+        ("other", "Booked the carrier for the shipment"),
+        ("email", "Sent the packing list for the goods-in team"),
+    ],
+    "receipt": [
+        ("delivery_check", "Tracked the shipment: out for delivery today"),
+        ("delivery_check", "Carrier confirmed delivery at the reception desk"),
+        ("delivery_check", "Parcel held at the depot; arranged a new delivery"),
+        ("call", "Called to check that all boxes arrived"),
+        ("email", "Sent the tracking link to the customer"),
+    ],
+    "completed": [
+        ("call", "Follow-up call: the customer is happy with the order"),
+        ("email", "Sent the warranty details and the handover notes"),
+        ("meeting", "Review meeting on the rollout with the office manager"),
+        ("call", "Asked the customer for feedback on the delivery"),
+    ],
+}
+# Extra follow-ups of orders with on-site services, once the goods are on their way.
+SERVICE_FOLLOW_UPS = {
+    "installation": ("meeting", "Went through the installation plan on site"),
+    "training": ("email", "Sent the training agenda and the list of participants"),
+    "ergonomics_workshop": ("call", "Scheduled the ergonomics workshop"),
+    "recycling": ("other", "Booked the collection of the old equipment"),
+}
+# Ratings of completed orders: rating -> short customer comments.
+RATING_WEIGHTS = {5: 45, 4: 33, 3: 14, 2: 8}
+RATING_COMMENTS = {
+    5: [
+        "Fast delivery and a very helpful team.",
+        "Everything arrived on time and well packed.",
+        "Excellent installation, the team was tidy and quick.",
+        "Great service from the first call to the delivery.",
+        "Smooth order, as always.",
+    ],
+    4: [
+        "Good products; delivery took a day longer than planned.",
+        "Happy with the order, the invoice needed a correction.",
+        "Good service, but we had to chase the tracking number.",
+        "All fine, the installation ran a bit late.",
+    ],
+    3: [
+        "One item arrived damaged and was replaced.",
+        "Delivery was late and nobody warned us.",
+        "Products are fine, communication could be better.",
+    ],
+    2: [
+        "Two weeks late, and the order was incomplete.",
+        "Delivered to the wrong site; it took days to sort out.",
+    ],
+}
+
 
 def when(hours_ago):
     days, hours = divmod(hours_ago, 24)
@@ -728,6 +800,61 @@ def plan_orders(rng):
         o["lines"] = plan_lines(rng, o)
         o["note"] = rng.choice(NOTES) if rng.random() < 0.15 else None
     return orders
+
+
+def plan_follow_ups(rng, orders):
+    """Tracking events of most orders that left draft, and ratings of about 70% of
+    the completed orders. Their own generator: the orders stay as they were."""
+    users = ["base.user_admin", "base.user_demo"]
+    for o in orders:
+        o["events"], o["rating"] = [], None
+        moments = [(status, hours) for status, hours in o["steps"]]
+        if not moments or moments[0][0] == "cancelled" or rng.random() < 0.12:
+            continue
+        # Events after the order date, until its end (a few days after its
+        # completion for a follow-up call), and at least one hour ago.
+        last_status, last = moments[-1]
+        if last_status == "cancelled":
+            end = last + 1
+        elif last_status == "completed":
+            end = max(1, last - rng.randint(24, 120))
+        else:
+            end = 1
+        if o["age"] - end < 2:
+            continue
+        count = min(rng.choices([1, 2, 3, 4], [30, 35, 22, 13])[0], o["age"] - end - 1)
+        owner = o["user"] or rng.choice(users)
+        other = users[1 - users.index(owner)]
+        services = [
+            SERVICE_FOLLOW_UPS[key]
+            for key, *_ in o["lines"]
+            if key in SERVICE_FOLLOW_UPS
+        ]
+        used = set()
+        for hours in sorted(rng.sample(range(end, o["age"]), count), reverse=True):
+            # The status the order was in at that moment.
+            status = "draft"
+            for step, moment in moments:
+                if moment >= hours:
+                    status = step
+            pool = list(FOLLOW_UPS[status])
+            if status in ("shipment", "receipt", "completed"):
+                pool += services
+            pool = [item for item in pool if item not in used] or pool
+            kind, summary = rng.choice(pool)
+            used.add((kind, summary))
+            user = owner if rng.random() < 0.7 else other
+            o["events"].append((hours, user, kind, summary))
+    for o in orders:
+        if o["final"] != "completed" or rng.random() >= 0.7:
+            continue
+        done = o["steps"][-1][1]
+        if done < 2:
+            continue
+        rating = rng.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
+        # Given a few hours to ten days after the completion, at least an hour ago.
+        hours = rng.randint(max(1, done - 240), done - 1)
+        o["rating"] = (rating, rng.choice(RATING_COMMENTS[rating]), hours)
 
 
 def plan_steps(rng, order):
@@ -897,6 +1024,9 @@ def write_orders(orders, rng):
         which become the dates of its status history, made by the order's salesperson
         (crm_order_status_user_id, superuser only). Chatter tracking is disabled:
         its messages would be dated at the installation.
+        Then the customer's rating of most completed orders (rating_date given, as
+        the superuser may) and the tracking events that the salespeople logged
+        (backdated, under their own names: superuser only).
     -->""")
     for n, o in enumerate(orders, 1):
         oid = f"order_{n:03d}_demo"
@@ -942,6 +1072,30 @@ def write_orders(orders, rng):
             out.append(f"        <value eval=\"[ref('{oid}')]\"/>")
             out.append(x_value(status, hours_ago))
             out.append("    </function>")
+        if o["rating"]:
+            rating, comment, hours_ago = o["rating"]
+            out.append(
+                '    <function model="crm.order" name="write" '
+                "context=\"{'tracking_disable': True}\">"
+            )
+            out.append(f"        <value eval=\"[ref('{oid}')]\"/>")
+            expr = (
+                f"{{'rating': {rating}, 'rating_comment': {comment!r},\n"
+                f"                'rating_date': {when(hours_ago)}}}"
+            )
+            out.append(f'        <value eval="{x(expr)}"/>')
+            out.append("    </function>")
+        for k, (hours_ago, user, kind, summary) in enumerate(o["events"], 1):
+            out.append(
+                f'    <record id="{oid[:-5]}_tracking_{k}_demo" '
+                'model="crm.order.tracking">'
+            )
+            out.append(field("order_id", ref=oid))
+            out.append(field("date", eval_=when(hours_ago)))
+            out.append(field("user_id", ref=user))
+            out.append(field("kind", kind))
+            out.append(field("summary", summary))
+            out.append("    </record>")
     # Follow-up activities on some orders still in progress.
     pending = [o for o in orders if o["final"] in ACTIVITIES and o["user"]]
     chosen = rng.sample(pending, 10)
@@ -1010,6 +1164,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     write_partners()
     write_products()
+    plan_follow_ups(random.Random(f"{seed}/follow-ups"), orders)
     write_orders(orders, rng)
     # Summary, to check the mix.
     from collections import Counter
@@ -1029,6 +1184,24 @@ def main():
     print("type x category", sorted(combos.items()))
     print("users", Counter(o["user"] for o in orders))
     print("history rows", sum(len(o["steps"]) + 1 for o in orders))
+    print(
+        "tracking events",
+        sum(len(o["events"]) for o in orders),
+        "on",
+        sum(bool(o["events"]) for o in orders),
+        "of",
+        sum(o["final"] != "draft" for o in orders),
+        "orders out of draft",
+    )
+    print("event users", Counter(e[1] for o in orders for e in o["events"]))
+    print("event kinds", Counter(e[2] for o in orders for e in o["events"]))
+    print(
+        "ratings",
+        Counter(o["rating"][0] for o in orders if o["rating"]),
+        "of",
+        sum(o["final"] == "completed" for o in orders),
+        "completed",
+    )
 
 
 if __name__ == "__main__":
