@@ -207,8 +207,9 @@ class CrmOrderKpi(models.Model):
 
     @api.model
     def _cron_compute_snapshots(self):
-        """Daily: the current and the previous period of every granularity."""
-        today = fields.Date.context_today(self)
+        """Daily: the current and the previous period of every granularity (UTC
+        days, like the stored datetimes)."""
+        today = fields.Date.today()
         periods = [
             (granularity, start)
             for granularity in kpi.GRANULARITIES
