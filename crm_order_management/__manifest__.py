@@ -17,6 +17,7 @@
         "data/crm_order_transition_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "views/crm_order_tracking_views.xml",
         "views/crm_order_views.xml",
         "views/crm_order_type_views.xml",
         "views/crm_order_status_views.xml",
@@ -26,9 +27,9 @@
         "views/crm_lead_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
-        "views/crm_order_tracking_views.xml",
         "report/crm_order_kpi_views.xml",
         "wizard/crm_order_kpi_recompute_views.xml",
+        "views/mail_activity_type_views.xml",
         "views/crm_order_menus.xml",
     ],
     "demo": [
