@@ -195,11 +195,11 @@ class CrmOrder(models.Model):
         default=0,
         copy=False,
         tracking=True,
-        aggregator="avg",
+        aggregator=False,
         help="The customer's rating of the completed order, from 1 (very poor) to 5 "
         "(excellent); 0 when not rated.",
     )
-    rating_comment = fields.Text(string="Rating Comment", copy=False)
+    rating_comment = fields.Text(copy=False)
     rating_date = fields.Datetime(
         string="Rated On",
         readonly=True,
@@ -301,6 +301,16 @@ class CrmOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_server_dates(vals_list)
+        if not self.env.su and any(vals.get("rating") for vals in vals_list):
+            raise UserError(self.env._("Only completed orders can be rated."))
+        # A rating given at creation goes through write(), like any rating: checked
+        # (completed orders only, 1 to 5) and dated.
+        ratings = [
+            {key: vals.pop(key) for key in ("rating", "rating_date") if key in vals}
+            if vals.get("rating")
+            else {}
+            for vals in vals_list
+        ]
         self._prepare_order_values(vals_list)
         orders = super().create(vals_list)
         if not self.env.su:
@@ -311,6 +321,9 @@ class CrmOrder(models.Model):
         orders._log_status_changes(
             {order.id: (self.env["crm.order.status"], 0.0) for order in orders}
         )
+        for order, rating_vals in zip(orders, ratings, strict=True):
+            if rating_vals:
+                order.write(rating_vals)
         return orders
 
     def write(self, vals):

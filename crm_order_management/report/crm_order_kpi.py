@@ -69,7 +69,6 @@ class CrmOrderKpi(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     order_type_id = fields.Many2one(
         "crm.order.type",
-        string="Order Type",
         readonly=True,
         ondelete="cascade",
         help="Empty: all order types together.",
@@ -78,12 +77,14 @@ class CrmOrderKpi(models.Model):
     customer_count = fields.Integer(
         string="Customers (C)",
         readonly=True,
+        aggregator=False,
         help="Distinct customers (commercial entities) with an order dated in the "
         "period.",
     )
     product_count = fields.Integer(
         string="Products (P)",
         readonly=True,
+        aggregator=False,
         help="Distinct products and services on the lines of those orders.",
     )
     completed_count = fields.Integer(
@@ -112,6 +113,7 @@ class CrmOrderKpi(models.Model):
     processor_count = fields.Integer(
         string="Processing Staff (N)",
         readonly=True,
+        aggregator=False,
         help="Distinct users who moved an order from one status to another in the "
         "period.",
     )
@@ -126,10 +128,13 @@ class CrmOrderKpi(models.Model):
     tracker_count = fields.Integer(
         string="Tracking Staff (M)",
         readonly=True,
+        aggregator=False,
         help="Distinct users who logged a tracking event in the period.",
     )
     tracking_event_count = fields.Integer(string="Tracking Events", readonly=True)
-    tracked_order_count = fields.Integer(string="Tracked Orders", readonly=True)
+    tracked_order_count = fields.Integer(
+        string="Tracked Orders", readonly=True, aggregator=False
+    )
     tracking_avg = NullableFloat(
         string="Avg. Events per Tracked Order (Rp)",
         readonly=True,

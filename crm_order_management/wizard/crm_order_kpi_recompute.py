@@ -2,7 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CrmOrderKpiRecompute(models.TransientModel):
@@ -25,14 +25,14 @@ class CrmOrderKpiRecompute(models.TransientModel):
     def _check_dates(self):
         for wizard in self:
             if wizard.date_from > wizard.date_to:
-                raise UserError(self.env._("The start date must be on or before the end."))
+                raise ValidationError(
+                    self.env._("Give a start date on or before the end date.")
+                )
 
     def action_recompute(self):
         self.ensure_one()
         granularities = [
-            name
-            for name in ("day", "week", "month")
-            if self[f"granularity_{name}"]
+            name for name in ("day", "week", "month") if self[f"granularity_{name}"]
         ]
         if not granularities:
             raise UserError(self.env._("Choose at least one granularity."))
@@ -47,5 +47,15 @@ class CrmOrderKpiRecompute(models.TransientModel):
             ("date_end", ">=", self.date_from),
             ("date_start", "<=", self.date_to),
         ]
-        action["help"] = self.env._("%(count)s snapshots recomputed.", count=count)
-        return action
+        # The action's default filters (month, all types) would hide what was
+        # recomputed when months were not chosen.
+        action["context"] = {}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s snapshots recomputed.", count=count),
+                "next": action,
+            },
+        }
