@@ -9,3 +9,7 @@ from . import test_crm_order_form
 from . import test_crm_lead
 from . import test_res_partner
 from . import test_crm_order_performance
+from . import test_crm_order_tracking
+from . import test_crm_order_rating
+from . import test_res_partner_loyalty
+from . import test_crm_order_kpi
