@@ -4,7 +4,7 @@
 #   ODOO_HTTP_PORT  HTTP port of `make run`         (default 8069)
 #   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv)
 #   PGHOST PGPORT PGUSER PGPASSWORD                 (default: local server, role "odoo")
-.PHONY: run test lint setup bench-create
+.PHONY: run test lint setup bench-create bench-kpi
 
 run:
 	bash tools/run.sh
@@ -20,3 +20,6 @@ setup:
 
 bench-create:
 	bash tools/bench.sh bench/bench_order_create.py
+
+bench-kpi:
+	bash tools/bench.sh bench/bench_kpi.py

@@ -574,6 +574,12 @@ class CrmOrder(models.Model):
                     "user_id": self._status_change_user_id(),
                     "date": order.date_status,
                     "duration_hours": previous[order.id][1],
+                    "processing_hours": (
+                        (order.date_status - order.date_confirmed).total_seconds()
+                        / 3600
+                        if order.status_category == "done" and order.date_confirmed
+                        else None
+                    ),
                 }
                 for order in self
             ]

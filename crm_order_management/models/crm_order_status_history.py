@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..fields import NullableFloat
+
 
 class CrmOrderStatusHistory(models.Model):
     _name = "crm.order.status.history"
@@ -15,7 +17,9 @@ class CrmOrderStatusHistory(models.Model):
     company_id = fields.Many2one(
         related="order_id.company_id", store=True, index=True, precompute=True
     )
-    order_type_id = fields.Many2one(related="order_id.order_type_id")
+    order_type_id = fields.Many2one(
+        related="order_id.order_type_id", store=True, precompute=True
+    )
     status_from_id = fields.Many2one(
         "crm.order.status", string="From", ondelete="restrict"
     )
@@ -28,6 +32,13 @@ class CrmOrderStatusHistory(models.Model):
         string="Hours in Previous Status",
         digits=(16, 2),
         help="Time the order spent in the 'From' status before this change.",
+    )
+
+    processing_hours = NullableFloat(
+        string="Processing Hours",
+        digits=(16, 2),
+        help="On a change to a done status: hours since the order first left draft "
+        "(the processing time the metrics average).",
     )
 
     def write(self, vals):  # pylint: disable=method-required-super

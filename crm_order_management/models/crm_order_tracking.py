@@ -22,7 +22,9 @@ class CrmOrderTracking(models.Model):
     company_id = fields.Many2one(
         related="order_id.company_id", store=True, index=True, precompute=True
     )
-    order_type_id = fields.Many2one(related="order_id.order_type_id")
+    order_type_id = fields.Many2one(
+        related="order_id.order_type_id", store=True, precompute=True
+    )
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     user_id = fields.Many2one(
