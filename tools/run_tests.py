@@ -36,6 +36,8 @@ TOOLS = Path(PYTHON).parent
 
 # "3 failed, 1 error(s) of 57 tests when loading database 'x'" (odoo/tests/result.py)
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+# "... INFO db odoo.addons.x.tests.y: skipped TestX.test_y : reason" (OdooTestResult)
+SKIPPED_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ", re.MULTILINE)
 
 
 def banner(text):
@@ -126,9 +128,13 @@ def odoo_tests(database, test_tags):
     bad = bad_lines(text) if log.exists() else ["(no log written)"]
     for line in bad:
         print("  " + line)
-    passed = total - failed - errors
+    skipped = len(SKIPPED_RE.findall(text))
+    for line in SKIPPED_RE.finditer(text):
+        print("  skipped: " + text[line.start() : text.index("\n", line.start())])
+    passed = total - failed - errors - skipped
     print(
-        f"addon tests: {passed} passed, {failed + errors} failed of {total} "
+        f"addon tests: {passed} passed, {failed + errors} failed, {skipped} skipped "
+        f"of {total} "
         f"in {time.time() - started:.0f} s (exit code {proc.returncode}; log {log})",
         flush=True,
     )
@@ -137,7 +143,7 @@ def odoo_tests(database, test_tags):
     else:
         print("log check: clean")
     ok_run = proc.returncode == 0 and bool(results)
-    return passed, failed + errors, 0, ok_run and not bad
+    return passed, failed + errors, skipped, ok_run and not bad
 
 
 def pytest_tests(database, pytest_args):
