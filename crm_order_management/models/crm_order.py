@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .crm_order_line import check_value_types
+
 NEW_NAME = "New"
 # Set by the server when the status changes; only superuser imports (demo data,
 # migrations of historical orders) may give them.
@@ -29,7 +31,7 @@ class CrmOrder(models.Model):
         required=True,
         readonly=True,
         copy=False,
-        default=lambda self: self.env._(NEW_NAME),
+        default=lambda self: self.env._("New"),
         index="trigram",
     )
     partner_id = fields.Many2one(
@@ -300,6 +302,7 @@ class CrmOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_value_types(vals_list)
         self._check_server_dates(vals_list)
         if not self.env.su and any(vals.get("rating") for vals in vals_list):
             raise UserError(self.env._("Only completed orders can be rated."))
@@ -327,6 +330,7 @@ class CrmOrder(models.Model):
         return orders
 
     def write(self, vals):
+        self._check_value_types([vals])
         self._check_server_dates([vals])
         if "rating" in vals:
             vals = self._prepare_rating_values(vals)
@@ -532,6 +536,24 @@ class CrmOrder(models.Model):
             )
         return {"rating_date": fields.Datetime.now(), **vals}
 
+    def _check_value_types(self, vals_list):
+        """Wrong types in the order's values and in its new or updated lines are
+        refused with the field's name (see ``check_value_types``)."""
+        check_value_types(self, vals_list)
+        Line = self.env["crm.order.line"]
+        check_value_types(
+            Line,
+            [
+                command[2]
+                for vals in vals_list
+                for command in vals.get("line_ids") or []
+                if isinstance(command, list | tuple)
+                and len(command) == 3
+                and command[0] in (0, 1)
+                and isinstance(command[2], dict)
+            ],
+        )
+
     def _check_server_dates(self, vals_list):
         if self.env.su:
             return
@@ -665,7 +687,7 @@ class CrmOrder(models.Model):
             if not vals.get("status_id"):
                 status = status or self._default_status_id()
                 vals["status_id"] = status.id
-        placeholder = {NEW_NAME, self.env._(NEW_NAME)}
+        placeholder = {NEW_NAME, self.env._("New")}
         to_number = defaultdict(list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] in placeholder:
