@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .crm_order_line import check_value_types
+from ..validation import check_value_types
 
 NEW_NAME = "New"
 # Set by the server when the status changes; only superuser imports (demo data,

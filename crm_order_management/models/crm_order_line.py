@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..validation import check_value_types
+
 
 class CrmOrderLine(models.Model):
     _name = "crm.order.line"
@@ -138,11 +140,13 @@ class CrmOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_value_types(self, vals_list)
         lines = super().create(vals_list)
         lines.order_id._check_lines_editable()
         return lines
 
     def write(self, vals):
+        check_value_types(self, [vals])
         self.order_id._check_lines_editable()
         res = super().write(vals)
         if "order_id" in vals:
