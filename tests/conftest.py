@@ -136,3 +136,75 @@ def odoo_server():
     yield {"url": url, "db": TEST_DB, "log": proc_log}
     proc.terminate()
     proc.wait(timeout=60)
+
+
+# ------------------------------------------------------------
+# XML-RPC clients
+# ------------------------------------------------------------
+
+
+class Client:
+    """One user's XML-RPC connection: ``client(model, method, *args, **kwargs)``."""
+
+    def __init__(self, server, login, password):
+        self.db = server["db"]
+        self.login = login
+        self.password = password
+        common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
+        self.uid = common.authenticate(self.db, login, password, {})
+        assert self.uid, f"cannot log in as {login}"
+        self.models = xmlrpc.client.ServerProxy(
+            f"{server['url']}/xmlrpc/2/object", allow_none=True
+        )
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        (row,) = self(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            fields=["res_id"],
+        )
+        return row["res_id"]
+
+
+USER_PASSWORD = "user-password-1"
+
+
+def make_user(admin, server, group_xmlid="sales_team.group_sale_salesman"):
+    """A new user of ``group_xmlid`` (created by ``admin``), logged in."""
+    login = f"user-{uuid.uuid4().hex[:8]}"
+    admin(
+        "res.users",
+        "create",
+        {
+            "name": f"User {login}",
+            "login": login,
+            "password": USER_PASSWORD,
+            "groups_id": [(6, 0, [admin.ref(group_xmlid)])],
+        },
+    )
+    return Client(server, login, USER_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def admin(odoo_server):
+    return Client(odoo_server, "admin", "admin")
+
+
+@pytest.fixture(scope="module")
+def salesperson(admin, odoo_server):
+    """A salesperson who sees their own and unassigned orders."""
+    return make_user(admin, odoo_server)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    # xmlrpc.client honours proxy variables; the servers are on loopback.
+    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)

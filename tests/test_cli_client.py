@@ -15,16 +15,10 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import PROJECT_DIR
-from test_xmlrpc_orders import Client
 
 CLIENT = PROJECT_DIR / "examples" / "crm_order_client.py"
 CHAIN = ["Awaiting Payment", "Awaiting Shipment", "Awaiting Receipt", "Completed"]
 CREATED = re.compile(r"^Created order (CLI\d+/\d{5}) \(id (\d+), Draft, total (\S+)\)$")
-
-
-@pytest.fixture(scope="module")
-def admin(odoo_server):
-    return Client(odoo_server, "admin", "admin")
 
 
 @pytest.fixture(scope="module")
@@ -443,20 +437,17 @@ def test_connection_problems_are_one_line_messages(run, odoo_server):
     assert message.startswith("cannot reach http://127.0.0.1:9: ")
 
 
-def test_a_salesperson_cannot_read_metrics(run, admin, odoo_server):
-    login = f"cli-{uuid.uuid4().hex[:8]}"
-    admin(
-        "res.users",
-        "create",
-        {
-            "name": f"CLI {login}",
-            "login": login,
-            "password": "cli-password-1",
-            "groups_id": [(6, 0, [admin.ref("sales_team.group_sale_salesman")])],
-        },
-    )
+def test_a_salesperson_cannot_read_metrics(run, salesperson):
     message = refused(
-        run("--user", login, "--password", "cli-password-1", "metrics", "--limit", "1")
+        run(
+            "--user",
+            salesperson.login,
+            "--password",
+            salesperson.password,
+            "metrics",
+            "--limit",
+            "1",
+        )
     )
     assert message.startswith(
         "You are not allowed to access 'Order Metrics Snapshot' (crm.order.kpi) "

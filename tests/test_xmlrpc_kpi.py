@@ -6,8 +6,7 @@ import uuid
 import xmlrpc.client
 
 import pytest
-from conftest import TEST_DB
-from test_xmlrpc_orders import Client
+from conftest import TEST_DB, make_user
 
 from odoo.modules.registry import Registry
 
@@ -16,34 +15,9 @@ DAY = "2001-02-01"
 SNAPSHOT_DOMAIN = [("granularity", "=", "day"), ("date_start", "=", DAY)]
 
 
-def make_user(admin, server, group_xmlid):
-    login = f"kpi-{uuid.uuid4().hex[:8]}"
-    admin(
-        "res.users",
-        "create",
-        {
-            "name": f"User {login}",
-            "login": login,
-            "password": "kpi-password-1",
-            "groups_id": [(6, 0, [admin.ref(group_xmlid)])],
-        },
-    )
-    return Client(server, login, "kpi-password-1")
-
-
-@pytest.fixture(scope="module")
-def admin(odoo_server):
-    return Client(odoo_server, "admin", "admin")
-
-
 @pytest.fixture(scope="module")
 def manager(admin, odoo_server):
     return make_user(admin, odoo_server, "sales_team.group_sale_manager")
-
-
-@pytest.fixture(scope="module")
-def salesperson(admin, odoo_server):
-    return make_user(admin, odoo_server, "sales_team.group_sale_salesman")
 
 
 @pytest.fixture(scope="module")
@@ -246,10 +220,3 @@ def test_rating_out_of_range_is_a_fault(salesperson, admin, order_id):
         salesperson("crm.order", "action_rate", [order_id], 6)
     assert "A rating is a whole number from 1 to 5" in fault.value.faultString
     assert read_rating(salesperson, order_id)["rating"] == 0
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    # xmlrpc.client honours proxy variables; the server is on loopback.
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)

@@ -5,58 +5,7 @@ import uuid
 import xmlrpc.client
 
 import pytest
-
-
-class Client:
-    def __init__(self, server, login, password):
-        self.db = server["db"]
-        self.password = password
-        common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
-        self.uid = common.authenticate(self.db, login, password, {})
-        assert self.uid, f"cannot log in as {login}"
-        self.models = xmlrpc.client.ServerProxy(
-            f"{server['url']}/xmlrpc/2/object", allow_none=True
-        )
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".")
-        (row,) = self(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name)],
-            fields=["res_id"],
-        )
-        return row["res_id"]
-
-
-@pytest.fixture(scope="module")
-def admin(odoo_server):
-    return Client(odoo_server, "admin", "admin")
-
-
-def make_salesperson(admin, server):
-    login = f"sales-{uuid.uuid4().hex[:8]}"
-    admin(
-        "res.users",
-        "create",
-        {
-            "name": f"Salesperson {login}",
-            "login": login,
-            "password": "sales-password-1",
-            "groups_id": [(6, 0, [admin.ref("sales_team.group_sale_salesman")])],
-        },
-    )
-    return Client(server, login, "sales-password-1")
-
-
-@pytest.fixture(scope="module")
-def salesperson(admin, odoo_server):
-    return make_salesperson(admin, odoo_server)
+from conftest import make_user
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +103,7 @@ def test_salesperson_cannot_reopen_a_cancelled_order(salesperson, admin, order_i
 def test_salesperson_cannot_read_another_salespersons_order(
     salesperson, admin, odoo_server, order_id
 ):
-    other = make_salesperson(admin, odoo_server)
+    other = make_user(admin, odoo_server)
     with pytest.raises(xmlrpc.client.Fault) as fault:
         other("crm.order", "read", [order_id], fields=["name"])
     assert "doesn't have 'read' access to" in fault.value.faultString

@@ -3,7 +3,6 @@
 import re
 import xmlrpc.client
 
-import pytest
 from conftest import MODULE
 
 from odoo.modules.registry import Registry
@@ -56,10 +55,3 @@ def test_server_log_is_clean(odoo_server):
         if not re.search(r" WARNING \S+ odoo\.http: ", line)
     ]
     assert problems == []
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    # xmlrpc.client honours proxy variables; the server is on loopback.
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)

@@ -12,30 +12,13 @@ import uuid
 import xmlrpc.client
 
 import pytest
-from test_xmlrpc_orders import Client, make_salesperson
+from conftest import Client
 
 # Faults of refused calls carry the error's message alone: code 2 for a UserError
 # (ValidationError, MissingError...), 4 for an AccessError; code 1 is a traceback.
 USER_ERROR = 2
 ACCESS_ERROR = 4
 NUMBER = re.compile(r"^NEW/\d{4}/(\d{5})$")
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    # xmlrpc.client honours proxy variables; the server is on loopback.
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture(scope="module")
-def admin(odoo_server):
-    return Client(odoo_server, "admin", "admin")
-
-
-@pytest.fixture(scope="module")
-def salesperson(admin, odoo_server):
-    return make_salesperson(admin, odoo_server)
 
 
 def unique(prefix):
