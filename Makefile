@@ -2,9 +2,9 @@
 #   ODOO_SRC        Odoo 18.0 source tree          (default /opt/odoo-18.0)
 #   ODOO_DB         database of `make run`          (default crm_order_demo)
 #   ODOO_HTTP_PORT  HTTP port of `make run`         (default 8069)
-#   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv)
+#   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv-<python version>)
 #   PGHOST PGPORT PGUSER PGPASSWORD                 (default: local server, role "odoo")
-.PHONY: run test lint setup bench-create bench-kpi
+.PHONY: run test lint setup bench-create bench-kpi screenshots
 
 run:
 	bash tools/run.sh
@@ -23,3 +23,8 @@ bench-create:
 
 bench-kpi:
 	bash tools/bench.sh bench/bench_kpi.py
+
+# The README's screenshots, from the server of `make run` (ODOO_DB, ODOO_HTTP_PORT);
+# more options: bash tools/bench.sh tools/screenshots.py --help
+screenshots:
+	bash tools/bench.sh tools/screenshots.py

@@ -37,6 +37,11 @@
         "demo/product_product_demo.xml",
         "demo/crm_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_order_management/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

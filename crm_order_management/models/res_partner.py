@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 LOYALTY_LEVELS = [
-    ("new", "New"),
+    ("new", "Newcomer"),
     ("occasional", "Occasional"),
     ("loyal", "Loyal"),
     ("at_risk", "At Risk"),
@@ -94,7 +94,8 @@ class ResPartner(models.Model):
         compute="_compute_crm_customer_profile",
         store=True,
         index=True,
-        help="From the order history (orders not cancelled): New (one recent order), "
+        help="From the order history (orders not cancelled): Newcomer (one recent "
+        "order), "
         "Occasional, Loyal (4 orders or more over 6 months or more, ordering at "
         "their usual pace), At Risk (no order for more than twice their usual "
         "interval). Updated with every order and once a day.",

@@ -1,0 +1,266 @@
+/** @odoo-module **/
+// Tours run by tests/test_ui.py. The customer, the product and the service they use
+// are created by the test; their names are distinctive so that demo data never
+// matches them.
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+const CUSTOMER = "Marlowe Tour Bakery";
+const PRODUCT = "Tour Walnut Bookcase";
+const SERVICE = "Tour Assembly Service";
+
+function openOrderMenu(menuXmlid) {
+    return [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the CRM app",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Orders menu",
+            trigger: ".o_menu_sections button[data-menu-xmlid='crm_order_management.crm_order_menu_root']",
+            run: "click",
+        },
+        {
+            content: `Choose ${menuXmlid}`,
+            trigger: `.o-dropdown--menu a[data-menu-xmlid='crm_order_management.${menuXmlid}']`,
+            run: "click",
+        },
+    ];
+}
+
+function addLine(row, product, quantity) {
+    // The new row, once it is the one being edited: the previous row may still be
+    // selected while its changes are saved
+    const newRow = `div[name=line_ids] .o_data_row:nth-child(${row}).o_selected_row`;
+    const steps = [
+        {
+            content: `Add a line for ${product}`,
+            trigger: "div[name=line_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: `Type ${product}`,
+            trigger: `${newRow} .o_field_widget[name=product_id] input`,
+            run: `edit ${product}`,
+        },
+        {
+            content: `Pick ${product}`,
+            trigger: `.o-autocomplete--dropdown-menu .o-autocomplete--dropdown-item a:contains(${product})`,
+            run: "click",
+        },
+        {
+            content: "The product fills the description",
+            trigger: `${newRow} .o_field_widget[name=name] textarea:value(${product})`,
+        },
+    ];
+    if (quantity) {
+        steps.push({
+            content: `Order ${quantity}`,
+            trigger: `${newRow} .o_field_widget[name=quantity] input`,
+            run: `edit ${quantity}`,
+        });
+    }
+    return steps;
+}
+
+function moveOn(status) {
+    return [
+        {
+            content: `Move the order on to ${status}`,
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_next_status]",
+            run: "click",
+        },
+        {
+            content: `The order is ${status}`,
+            trigger: `.o_statusbar_status button[aria-checked=true]:contains(${status})`,
+        },
+        {
+            content: "The form is saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("crm_order_management_order_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openOrderMenu("crm_order_menu"),
+        {
+            content: "The orders list is shown",
+            trigger: ".o_list_view .o_breadcrumb:contains(Orders)",
+        },
+        {
+            content: "Create an order",
+            trigger: ".o_control_panel_main_buttons .o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "A new order starts as draft",
+            trigger: ".o_form_view .o_statusbar_status button[aria-checked=true]:contains(Draft)",
+        },
+        {
+            content: "Type the customer",
+            trigger: ".o_field_widget[name=partner_id] input",
+            run: `edit ${CUSTOMER}`,
+        },
+        {
+            content: "Pick the customer",
+            trigger: `.o-autocomplete--dropdown-menu .o-autocomplete--dropdown-item a:contains(${CUSTOMER})`,
+            run: "click",
+        },
+        {
+            content: "The customer fills the order type",
+            trigger: ".o_field_widget[name=order_type_id] input:value(New Customer)",
+        },
+        ...addLine(1, PRODUCT, 2),
+        ...addLine(2, SERVICE),
+        {
+            content: "The total is computed: 2 × 120 + 45",
+            trigger: ".o_field_widget[name=amount_total]:contains(285.00)",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "The order got its number",
+            trigger: ".o_form_view .oe_title [name=name]:contains(NEW/)",
+        },
+        ...moveOn("Awaiting Payment"),
+        ...moveOn("Awaiting Shipment"),
+        ...moveOn("Awaiting Receipt"),
+        ...moveOn("Completed"),
+        {
+            content: "A completed order is marked Done and cannot move on",
+            trigger:
+                ".o_form_view:has(.ribbon:contains(Done)):not(:has(button[name=action_next_status]))",
+        },
+        // Follow-up: log a tracking event
+        {
+            content: "Open the Follow-up page",
+            trigger: ".o_notebook_headers a[name=follow_up]",
+            run: "click",
+        },
+        {
+            content: "Log a tracking event",
+            trigger: "div[name=tracking_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "It is a delivery check",
+            trigger: "div[name=tracking_ids] .o_selected_row .o_field_widget[name=kind] select",
+            run: "selectByLabel Delivery Check",
+        },
+        {
+            content: "Summarise it",
+            trigger: "div[name=tracking_ids] .o_selected_row .o_field_widget[name=summary] textarea",
+            run: "edit Bookcase delivered and assembled",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "The event is listed",
+            trigger: "div[name=tracking_ids] .o_data_row:contains(Bookcase delivered and assembled)",
+        },
+        {
+            content: "The follow-up counter shows it",
+            trigger: ".o-form-buttonbox .oe_stat_button:has(.o_stat_text:contains(Follow-ups)):has(.o_stat_value:contains(/^1$/))",
+        },
+        // Evaluation: rate the completed order
+        {
+            content: "Open the Evaluation page",
+            trigger: ".o_notebook_headers a[name=evaluation]",
+            run: "click",
+        },
+        {
+            content: "Rate the order",
+            trigger: ".o_field_widget[name=rating] input",
+            run: "edit 5",
+        },
+        {
+            content: "Note what the customer said",
+            trigger: ".o_field_widget[name=rating_comment] textarea",
+            run: "edit Quick delivery, careful assembly",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "The rating is dated",
+            trigger: ".o_form_saved .o_field_widget[name=rating_date]",
+        },
+        // Kanban: the order is in the Completed column, folded by default. The search
+        // is made in the list, so that the kanban loads once, with the search applied.
+        {
+            content: "Back to the orders",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains(Orders)",
+            run: "click",
+        },
+        {
+            content: "Search the customer's orders",
+            trigger: ".o_list_view .o_searchview_input",
+            run: `edit ${CUSTOMER}`,
+        },
+        {
+            content: "Search orders for the customer",
+            trigger: ".o_searchview_autocomplete .o_menu_item:contains(Search Order for)",
+            run: "click",
+        },
+        {
+            content: "The list shows the customer's order only",
+            trigger:
+                `.o_list_view:has(.o_searchview_facet:contains(${CUSTOMER})) ` +
+                `.o_list_table:has(.o_data_row:contains(${CUSTOMER}))` +
+                `:not(:has(.o_data_row:not(:contains(${CUSTOMER}))))`,
+        },
+        {
+            content: "Switch to the kanban",
+            trigger: ".o_control_panel .o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The kanban is shown",
+            trigger: ".o_kanban_view .o_control_panel .o_switch_view.o_kanban.active",
+        },
+        {
+            content: "The Completed column is folded and counts the order",
+            trigger: ".o_kanban_group.o_column_folded .o_column_title:contains(Completed):contains((1))",
+            run: "click",
+        },
+        {
+            content: "The unfolded Completed column shows the rated order",
+            trigger:
+                ".o_kanban_group:not(.o_column_folded):has(.o_column_title:contains(Completed)) " +
+                `.o_kanban_record:contains(${CUSTOMER}):has(.fa-star):contains(285.00)`,
+        },
+        {
+            content: "No other column holds it",
+            trigger: `.o_kanban_renderer:not(:has(.o_kanban_group:not(:has(.o_column_title:contains(Completed))) .o_kanban_record:contains(${CUSTOMER})))`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("crm_order_management_metrics_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openOrderMenu("crm_order_kpi_menu"),
+        {
+            content: "The order metrics open on their graph",
+            trigger: ".o_graph_view .o_control_panel .o_breadcrumb:contains(Order Metrics)",
+        },
+        {
+            content: "The graph shows the monthly snapshots",
+            trigger: ".o_graph_view:not(:has(.o_view_nocontent)) .o_graph_renderer canvas",
+        },
+        {
+            content: "The default filters are the monthly, all types snapshots",
+            trigger: ".o_searchview .o_facet_value:contains(Month)",
+        },
+        {
+            content: "Switch to the list of snapshots",
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "The snapshots are listed with their inputs",
+            trigger: ".o_list_view .o_data_row td[name=customer_count]",
+        },
+    ],
+});

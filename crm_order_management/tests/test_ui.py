@@ -1,0 +1,155 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The main flows in the web client: tours of static/tests/tours/crm_order_tour.js,
+run in headless Chromium by HttpCase.start_tour, then checked through the ORM."""
+
+import subprocess
+import unittest
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, common, tagged
+from odoo.tests.common import new_test_user
+
+# The records the tours look for, by these names (crm_order_tour.js)
+CUSTOMER = "Marlowe Tour Bakery"
+PRODUCT = "Tour Walnut Bookcase"
+SERVICE = "Tour Assembly Service"
+
+
+@tagged("post_install", "-at_install")
+class TestUi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.env.ref("base.user_admin").tour_enabled = False
+        cls.salesman = new_test_user(
+            cls.env,
+            login="crm_order_tour_salesman",
+            name="Tess Tour Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_all = new_test_user(
+            cls.env,
+            login="crm_order_tour_salesman_all",
+            name="Alan Tour All Documents",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        cls.customer = cls.env["res.partner"].create({"name": CUSTOMER})
+        cls.product = cls.env["product.product"].create(
+            {"name": PRODUCT, "type": "consu", "list_price": 120.0}
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": SERVICE, "type": "service", "list_price": 45.0}
+        )
+        cls.status_completed = ref("crm_order_management.order_status_completed")
+
+    def test_browser_available(self):
+        """The tours need Chromium and websocket-client; without them Odoo skips
+        the tours, which must fail here instead of passing unnoticed."""
+        self.assertIsNotNone(
+            common.websocket,
+            "The websocket-client package is missing: browser tests cannot run.",
+        )
+        try:
+            executable = common._find_executable()
+        except unittest.SkipTest as error:
+            self.fail(
+                f"Chromium or Chrome not found, browser tests cannot run: {error}"
+            )
+        # Started the way ChromeBrowser starts it: without the server's memory limit
+        version = subprocess.run(
+            [executable, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            preexec_fn=common._preexec,
+        )
+        self.assertEqual(
+            version.returncode, 0, f"{executable} --version failed: {version.stderr}"
+        )
+
+    def test_order_tour(self):
+        """A salesperson creates an order from the Orders menu, moves it to
+        Completed with the form's buttons, logs a follow-up, rates it, and finds it
+        in the kanban's Completed column."""
+        self.start_tour(
+            "/odoo", "crm_order_management_order_tour", login=self.salesman.login
+        )
+
+        order = self.env["crm.order"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.user_id, self.salesman)
+        self.assertNotEqual(order.name, "New")
+        self.assertEqual(
+            sorted((line.product_id, line.quantity) for line in order.line_ids),
+            sorted([(self.product, 2.0), (self.service, 1.0)]),
+        )
+        self.assertEqual(order.amount_total, 285.0)
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertTrue(order.date_done)
+        # Created as draft, then moved on four times with the form's button
+        history = order.status_history_ids.sorted("id")
+        self.assertEqual(
+            history.status_to_id.mapped("name"),
+            [
+                "Draft",
+                "Awaiting Payment",
+                "Awaiting Shipment",
+                "Awaiting Receipt",
+                "Completed",
+            ],
+        )
+        self.assertEqual(history.user_id, self.salesman)
+        self.assertEqual(len(order.tracking_ids), 1)
+        self.assertRecordValues(
+            order.tracking_ids,
+            [
+                {
+                    "kind": "delivery_check",
+                    "summary": "Bookcase delivered and assembled",
+                    "user_id": self.salesman.id,
+                }
+            ],
+        )
+        self.assertEqual(order.rating, 5)
+        self.assertEqual(order.rating_comment, "Quick delivery, careful assembly")
+        self.assertTrue(order.rating_date)
+
+    def test_metrics_tour(self):
+        """The order metrics open on their graph from Reporting > Order Metrics."""
+        order = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [
+                        Command.create({"product_id": self.product.id}),
+                        Command.create({"product_id": self.service.id}),
+                    ],
+                }
+            )
+        )
+        for _step in range(4):
+            order.action_next_status()
+        self.assertEqual(order.status_id, self.status_completed)
+        today = fields.Date.today()
+        self.env["crm.order.kpi"].recompute_range(
+            today.replace(day=1), today, granularities=["month"]
+        )
+        snapshot = self.env["crm.order.kpi"].search(
+            [
+                ("granularity", "=", "month"),
+                ("date_start", "=", today.replace(day=1)),
+                ("order_type_id", "=", False),
+                ("company_id", "=", order.company_id.id),
+            ]
+        )
+        self.assertEqual(len(snapshot), 1)
+        self.assertGreaterEqual(snapshot.customer_count, 1)
+        self.assertGreaterEqual(snapshot.product_count, 2)
+
+        self.start_tour(
+            "/odoo", "crm_order_management_metrics_tour", login=self.salesman_all.login
+        )

@@ -1,0 +1,382 @@
+"""Screenshots of the running addon for the README: the order form, the orders kanban,
+a customer form and the order metrics graph, taken with headless Chromium.
+
+    make screenshots                      # the database of `make run`, on its port
+    bash tools/bench.sh tools/screenshots.py --url http://127.0.0.1:8085 --db shots_dev
+
+It starts nothing but Chromium: an Odoo server must be serving the database, with the
+addon's demo data and computed metrics (Reporting > Recompute Metrics). The script logs
+in over HTTP, picks a completed, rated order (the one with the most lines and
+follow-ups, or --order), drives Chromium over the DevTools protocol (websocket-client,
+from Odoo's requirements) and writes the PNGs into crm_order_management/static/
+description/. Standard library otherwise; Pillow, when present, shrinks large files.
+"""
+
+import argparse
+import base64
+import http.cookiejar
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import websocket
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+OUT_DIR = PROJECT_DIR / "crm_order_management" / "static" / "description"
+ACTION = "action-crm_order_management.%s"
+CHROMIUM_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+]
+# Largest PNG kept as Chromium writes it; larger ones are re-encoded with Pillow
+MAX_BYTES = 300_000
+# Nothing loading: the web client is idle
+IDLE_JS = """
+    !document.querySelector('.o_loading_indicator, .o_blockUI')
+"""
+
+
+class Odoo:
+    """A JSON-RPC session with the Odoo server."""
+
+    def __init__(self, url, db):
+        self.url = url.rstrip("/")
+        self.db = db
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies)
+        )
+
+    def rpc(self, route, params):
+        data = json.dumps(
+            {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+        ).encode()
+        request = urllib.request.Request(
+            self.url + route, data, {"Content-Type": "application/json"}
+        )
+        with self.opener.open(request, timeout=60) as response:
+            reply = json.load(response)
+        if reply.get("error"):
+            error = reply["error"]
+            message = error.get("data", {}).get("message") or error.get("message")
+            raise SystemExit(f"{route}: {message}")
+        return reply["result"]
+
+    def login(self, login, password):
+        self.rpc(
+            "/web/session/authenticate",
+            {"db": self.db, "login": login, "password": password},
+        )
+        session_id = next(
+            (cookie.value for cookie in self.cookies if cookie.name == "session_id"),
+            None,
+        )
+        if not session_id:
+            raise SystemExit("login failed: no session cookie")
+        return session_id
+
+    def call(self, model, method, *args, **kwargs):
+        return self.rpc(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+
+def pick_order(odoo, name=None):
+    """The order to show: ``name``, else the completed, rated order with product
+    and service lines and the most follow-ups and lines."""
+    domain = (
+        [("name", "=", name)]
+        if name
+        else [("status_category", "=", "done"), ("rating", ">", 0)]
+    )
+    orders = odoo.call(
+        "crm.order",
+        "search_read",
+        domain,
+        fields=["name", "partner_id", "line_count", "tracking_count"],
+    )
+    if not orders:
+        raise SystemExit(
+            f"no order {name}" if name else "no completed, rated order: demo data?"
+        )
+    lines = odoo.call(
+        "crm.order.line",
+        "search_read",
+        [("order_id", "in", [order["id"] for order in orders])],
+        fields=["order_id", "product_type"],
+    )
+    kinds = {}
+    for line in lines:
+        kinds.setdefault(line["order_id"][0], set()).add(line["product_type"])
+    return max(
+        orders,
+        key=lambda o: (
+            len(kinds.get(o["id"], ())),  # products and services
+            o["tracking_count"],
+            o["line_count"],
+            -o["id"],
+        ),
+    )
+
+
+class Chromium:
+    """A headless Chromium driven over the DevTools protocol."""
+
+    def __init__(self, executable, width, height):
+        self.profile = tempfile.mkdtemp(prefix="crm_order_screenshots_")
+        self.proc = subprocess.Popen(
+            [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}"]
+            + [f"--window-size={width},{height}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.ws = None
+        self.next_id = 0
+        try:
+            self._connect(width, height)
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect(self, width, height):
+        port_file = Path(self.profile, "DevToolsActivePort")
+        for _attempt in range(200):
+            if port_file.is_file() and port_file.stat().st_size > 5:
+                port = int(port_file.read_text().split()[0])
+                break
+            if self.proc.poll() is not None:
+                raise SystemExit(f"Chromium exited with code {self.proc.returncode}")
+            time.sleep(0.1)
+        else:
+            raise SystemExit("Chromium did not open its DevTools port")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=10) as r:
+            targets = json.load(r)
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], suppress_origin=True, timeout=60
+        )
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def send(self, method, **params):
+        """Send a DevTools command and return its result (events are skipped)."""
+        self.next_id += 1
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression!r}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression, what, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.evaluate(expression):
+                    return
+            except RuntimeError:
+                pass  # the page is navigating: its context went away
+            time.sleep(0.2)
+        raise SystemExit(f"timeout waiting for {what}")
+
+    def wait_for_selector(self, selector, timeout=30.0):
+        self.wait_for(
+            f"!!document.querySelector({json.dumps(selector)})", selector, timeout
+        )
+
+    def settle(self, seconds=1.0):
+        """Wait until the web client is idle, then for animations to end."""
+        self.wait_for(IDLE_JS, "the web client to be idle")
+        time.sleep(seconds)
+        self.wait_for(IDLE_JS, "the web client to be idle")
+
+    def click(self, selector):
+        self.wait_for_selector(selector)
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
+    def screenshot(self, path):
+        data = base64.b64decode(
+            self.send("Page.captureScreenshot", format="png")["data"]
+        )
+        path.write_bytes(shrink(data))
+        return path
+
+    def close(self):
+        if self.ws:
+            try:
+                self.send("Browser.close")
+            except (OSError, RuntimeError, websocket.WebSocketException):
+                pass
+            self.ws.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def shrink(png):
+    """Re-encode a PNG larger than MAX_BYTES with an adaptive palette (Pillow)."""
+    if len(png) <= MAX_BYTES:
+        return png
+    try:
+        from PIL import Image
+    except ImportError:
+        return png
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    for colors in (256, 128, 64):
+        out = io.BytesIO()
+        image.quantize(colors=colors, dither=Image.Dither.NONE).save(
+            out, "PNG", optimize=True
+        )
+        if out.tell() <= MAX_BYTES:
+            break
+    return out.getvalue() if out.tell() < len(png) else png
+
+
+def find_chromium(given):
+    if given:
+        return given
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise SystemExit(f"Chromium not found (looked for {', '.join(CHROMIUM_NAMES)})")
+
+
+def shots(order):
+    """(file name, URL path, selector to wait for, selector to click or None,
+    selector to wait for after the click) of each screenshot."""
+    order_action = ACTION % "crm_order_action"
+    return [
+        (
+            "screenshot_order_form.png",
+            f"/odoo/{order_action}/{order['id']}",
+            ".o_form_view .o_field_widget[name=line_ids] .o_data_row",
+            None,
+            None,
+        ),
+        (
+            "screenshot_kanban.png",
+            f"/odoo/{order_action}?view_type=kanban",
+            ".o_kanban_renderer .o_kanban_record",
+            None,
+            None,
+        ),
+        (
+            "screenshot_customer.png",
+            f"/odoo/{ACTION % 'res_partner_action_customer'}/{order['partner_id'][0]}",
+            ".o_form_view .o_notebook_headers a[name=crm_orders]",
+            ".o_form_view .o_notebook_headers a[name=crm_orders]",
+            ".o_form_view .o_notebook_headers a[name=crm_orders].active",
+        ),
+        (
+            "screenshot_metrics_graph.png",
+            f"/odoo/{ACTION % 'crm_order_kpi_action'}",
+            ".o_graph_view .o_graph_renderer canvas",
+            None,
+            None,
+        ),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--url",
+        default=f"http://localhost:{os.environ.get('ODOO_HTTP_PORT', '8069')}",
+        help="the running Odoo server (default: http://localhost:$ODOO_HTTP_PORT)",
+    )
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("ODOO_DB", "crm_order_demo"),
+        help="database (default: $ODOO_DB or crm_order_demo)",
+    )
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--order", help="number of the order to show (default: picked)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--chromium", help="Chromium executable (default: from PATH)")
+    args = parser.parse_args()
+
+    odoo = Odoo(args.url, args.db)
+    session_id = odoo.login(args.login, args.password)
+    order = pick_order(odoo, args.order)
+    print(f"order shown: {order['name']} ({order['partner_id'][1]})")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    browser = Chromium(find_chromium(args.chromium), args.width, args.height)
+    try:
+        host = urllib.parse.urlsplit(odoo.url).hostname
+        browser.send(
+            "Network.setCookie",
+            name="session_id",
+            value=session_id,
+            domain=host,
+            path="/",
+            httpOnly=True,
+        )
+        for name, path, ready, click, clicked in shots(order):
+            browser.send("Page.navigate", url=odoo.url + path)
+            browser.wait_for_selector(ready)
+            if click:
+                browser.click(click)
+                browser.wait_for_selector(clicked)
+            browser.settle()
+            written = browser.screenshot(args.out / name)
+            size = written.stat().st_size
+            print(f"{written}: {size // 1024} KB")
+    finally:
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
