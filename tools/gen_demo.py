@@ -1023,7 +1023,9 @@ def write_orders(orders, rng):
         workflow with backdated moments (date_status, allowed to the superuser only),
         which become the dates of its status history, made by the order's salesperson
         (crm_order_status_user_id, superuser only). Chatter tracking is disabled:
-        its messages would be dated at the installation.
+        its messages would be dated at the installation; so is the status automation
+        (crm_order_skip_automation, superuser only): no activities for work long done,
+        no emails queued for the demo customers.
         Then the customer's rating of most completed orders (rating_date given, as
         the superuser may) and the tracking events that the salespeople logged
         (backdated, under their own names: superuser only).
@@ -1036,6 +1038,7 @@ def write_orders(orders, rng):
         extra = f", opportunity {o['opportunity']}" if "opportunity" in o else ""
         out.append(f"    <!-- {oid}: {o['type']} order, {path}{extra} -->")
         user_ctx = (
+            "'crm_order_skip_automation': True, "
             f"'crm_order_status_user_id': ref('{o['user'] or 'base.user_admin'}')"
         )
         out.append(

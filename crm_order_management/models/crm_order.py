@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -12,6 +15,13 @@ NEW_NAME = "New"
 # migrations of historical orders) may give them.
 SERVER_DATES = ("date_status", "date_confirmed", "date_done", "rating_date")
 RATINGS = range(1, 6)
+RECURRENCE_UNITS = [
+    ("day", "Days"),
+    ("week", "Weeks"),
+    ("month", "Months"),
+    ("year", "Years"),
+]
+RECURRENCE_BATCH_SIZE = 100
 
 
 class CrmOrder(models.Model):
@@ -209,12 +219,66 @@ class CrmOrder(models.Model):
         index="btree_not_null",
         help="When the customer gave the rating.",
     )
+    order_type_is_recurring = fields.Boolean(related="order_type_id.is_recurring")
+    recurrence_interval = fields.Integer(
+        string="Repeat Every",
+        default=1,
+        help="Number of units (days, weeks, months, years) between two occurrences.",
+    )
+    recurrence_unit = fields.Selection(
+        RECURRENCE_UNITS, string="Repeat Unit", default="month", required=True
+    )
+    recurrence_next_date = fields.Date(
+        string="Next Occurrence",
+        copy=False,
+        index="btree_not_null",
+        help="Date of the next order generated from this one by the scheduled "
+        "action; empty when the recurrence is not started or has ended.",
+    )
+    recurrence_end_type = fields.Selection(
+        [("never", "Never"), ("date", "On a date"), ("count", "After a number")],
+        string="Recurrence Ends",
+        default="never",
+        required=True,
+    )
+    recurrence_end_date = fields.Date(
+        string="End Date", help="Last date an occurrence may fall on."
+    )
+    recurrence_count = fields.Integer(
+        string="Occurrences",
+        help="Number of orders to generate in total from this order.",
+    )
+    origin_order_id = fields.Many2one(
+        "crm.order",
+        string="Generated From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    recurrence_occurrence_date = fields.Date(
+        string="Occurrence Date",
+        readonly=True,
+        copy=False,
+        help="The occurrence of the recurring order this order was generated for.",
+    )
+    generated_order_ids = fields.One2many(
+        "crm.order", "origin_order_id", string="Generated Orders"
+    )
+    generated_order_count = fields.Integer(compute="_compute_generated_order_count")
 
     _sql_constraints = [
         (
             "rating_range",
             "CHECK (rating >= 0 AND rating <= 5)",
             "A rating is a whole number from 1 to 5 (0: not rated).",
+        ),
+        (
+            "recurrence_occurrence_uniq",
+            "unique (origin_order_id, recurrence_occurrence_date)",
+            "An order was already generated for this occurrence of the recurring "
+            "order.",
         ),
     ]
 
@@ -296,6 +360,72 @@ class CrmOrder(models.Model):
         for order in self:
             order.line_count = len(order.line_ids)
 
+    def _compute_generated_order_count(self):
+        counts = dict(
+            self.sudo()._read_group(
+                [("origin_order_id", "in", self.ids)], ["origin_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.generated_order_count = counts.get(order, 0)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(
+        "order_type_id",
+        "origin_order_id",
+        "recurrence_interval",
+        "recurrence_next_date",
+        "recurrence_end_type",
+        "recurrence_end_date",
+        "recurrence_count",
+    )
+    def _check_recurrence(self):
+        for order in self:
+            if order.recurrence_interval < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: a recurrence repeats every 1 or more days, "
+                        "weeks, months or years, not every %(interval)s.",
+                        order=order.name,
+                        interval=order.recurrence_interval,
+                    )
+                )
+            if order.recurrence_end_type == "date" and not order.recurrence_end_date:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: give the end date of the recurrence.",
+                        order=order.name,
+                    )
+                )
+            if order.recurrence_end_type == "count" and order.recurrence_count < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: give the number of orders to generate "
+                        "(1 or more).",
+                        order=order.name,
+                    )
+                )
+            if order.recurrence_next_date and not order.order_type_id.is_recurring:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: only orders of a recurring type repeat; "
+                        "%(type)s is not one.",
+                        order=order.name,
+                        type=order.order_type_id.display_name,
+                    )
+                )
+            if order.recurrence_next_date and order.origin_order_id:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s was generated from a recurring order: it "
+                        "does not repeat itself.",
+                        order=order.name,
+                    )
+                )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -324,6 +454,7 @@ class CrmOrder(models.Model):
         orders._log_status_changes(
             {order.id: (self.env["crm.order.status"], 0.0) for order in orders}
         )
+        orders._run_status_automation()
         for order, rating_vals in zip(orders, ratings, strict=True):
             if rating_vals:
                 order.write(rating_vals)
@@ -371,6 +502,7 @@ class CrmOrder(models.Model):
         moving._set_status_dates(now)
         moving._log_status_changes(previous)
         moving._on_status_changed()
+        moving._run_status_automation()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -421,6 +553,17 @@ class CrmOrder(models.Model):
             "res_model": "crm.order.status.history",
             "view_mode": "list",
             "domain": [("order_id", "=", self.id)],
+        }
+
+    def action_view_generated_orders(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generated Orders"),
+            "res_model": "crm.order",
+            "view_mode": "list,form",
+            "domain": [("origin_order_id", "=", self.id)],
+            "context": {"create": False},
         }
 
     # ------------------------------------------------------------
@@ -629,6 +772,40 @@ class CrmOrder(models.Model):
             # another salesperson.
             leads.sudo().action_set_won()
 
+    def _run_status_automation(self):
+        """Run the automation of the status the orders just entered (at creation,
+        their first status): schedule its activity and send its email template to
+        the customers, one batch per status. The emails go through the outgoing
+        queue and are posted in the chatter. Superuser imports of historical orders
+        (the demo data) skip it with the context key ``crm_order_skip_automation``."""
+        if self.env.su and self.env.context.get("crm_order_skip_automation"):
+            return
+        today = fields.Date.context_today(self)
+        for status, orders in self.grouped("status_id").items():
+            if status.activity_type_id:
+                deadline = fields.Date.add(today, days=status.activity_deadline_days)
+                if status.activity_user_type == "user":
+                    orders_by_user = {status.activity_user_id: orders}
+                else:
+                    orders_by_user = orders.grouped(
+                        lambda o: o.user_id or self.env.user
+                    )
+                for user, user_orders in orders_by_user.items():
+                    user_orders.activity_schedule(
+                        activity_type_id=status.activity_type_id.id,
+                        summary=status.activity_summary or "",
+                        date_deadline=deadline,
+                        user_id=user.id,
+                    )
+            if status.mail_template_id:
+                orders.with_context(
+                    mail_notify_force_send=False
+                ).message_post_with_source(
+                    status.mail_template_id,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+
     @api.model
     def _default_order_types(self, partners):
         """Map each partner id to the type its next order gets by default: the
@@ -728,3 +905,122 @@ class CrmOrder(models.Model):
             sequence.with_context(ir_sequence_date=date).next_by_id(sequence_date=date)
             for date in dates
         ]
+
+    # ------------------------------------------------------------
+    # RECURRING ORDERS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recurrence_due_domain(self, today):
+        return [
+            ("order_type_id.is_recurring", "=", True),
+            ("recurrence_next_date", "<=", today),
+            ("status_category", "!=", "cancel"),
+            ("partner_id.active", "=", True),
+        ]
+
+    @api.model
+    def _cron_generate_recurring_orders(self, batch_size=RECURRENCE_BATCH_SIZE):
+        """Generate the orders of the recurring orders that are due, catching up
+        on every missed occurrence. One batch of templates per call: the cron
+        runner commits and calls again while some remain. Templates are locked
+        (``FOR UPDATE SKIP LOCKED``): a run that overlaps another one skips the
+        templates the other is generating, and the unique occurrence constraint is
+        the last guard against duplicates."""
+        today = fields.Date.context_today(self)
+        Order = self.sudo()
+        candidates = Order.search(self._recurrence_due_domain(today), order="id")
+        if not candidates:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_order WHERE id = ANY(%s) ORDER BY id "
+                "FOR UPDATE SKIP LOCKED",
+                candidates.ids,
+            )
+        )
+        locked = [order_id for (order_id,) in self.env.cr.fetchall()]
+        batch = Order.browse(locked[:batch_size])
+        # What another transaction committed since the search: read it again.
+        batch.invalidate_recordset()
+        batch = batch.filtered_domain(self._recurrence_due_domain(today))
+        created = batch._generate_recurring_orders(today)
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=max(len(locked) - batch_size, 0)
+        )
+        return len(created)
+
+    def _generate_recurring_orders(self, today):
+        """Create the orders of every occurrence of these templates dated on or
+        before ``today``, in date order, and advance their next dates; the
+        recurrence ends (next date emptied) after its end date or its count."""
+        generated = self._read_group(
+            [("origin_order_id", "in", self.ids)],
+            ["origin_order_id", "recurrence_occurrence_date:day"],
+        )
+        existing = defaultdict(set)
+        for origin, occurrence in generated:
+            existing[origin.id].add(fields.Date.to_date(occurrence))
+        vals_list = []
+        for template in self:
+            count = len(existing[template.id])
+            occurrence = template.recurrence_next_date
+            while occurrence and occurrence <= today:
+                if template._recurrence_ended(occurrence, count):
+                    occurrence = False
+                    break
+                if occurrence not in existing[template.id]:
+                    vals_list.append(
+                        template._prepare_recurring_order_values(occurrence)
+                    )
+                    count += 1
+                occurrence = template._next_occurrence(occurrence)
+            if occurrence and template._recurrence_ended(occurrence, count):
+                occurrence = False
+            template.recurrence_next_date = occurrence
+        # Ordered by template, then by date: numbers follow the occurrences.
+        return self.create(vals_list)
+
+    def _recurrence_ended(self, occurrence, count):
+        self.ensure_one()
+        if self.recurrence_end_type == "date":
+            return occurrence > self.recurrence_end_date
+        if self.recurrence_end_type == "count":
+            return count >= self.recurrence_count
+        return False
+
+    def _next_occurrence(self, occurrence):
+        """The occurrence after ``occurrence``: relativedelta semantics, so a
+        monthly order of the 31st falls on the last day of shorter months, and the
+        following occurrences keep that day (Jan 31, Feb 29, Mar 29)."""
+        self.ensure_one()
+        step = self.recurrence_interval
+        return occurrence + relativedelta(**{f"{self.recurrence_unit}s": step})
+
+    def _prepare_recurring_order_values(self, occurrence):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "order_type_id": self.order_type_id.id,
+            "user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+            "date_order": datetime.combine(occurrence, self.date_order.time()),
+            "origin_order_id": self.id,
+            "recurrence_occurrence_date": occurrence,
+            "line_ids": [
+                fields.Command.create(
+                    {
+                        "sequence": line.sequence,
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "product_uom_id": line.product_uom_id.id,
+                        "price_unit": line.price_unit,
+                        "discount": line.discount,
+                    }
+                )
+                for line in self.line_ids
+            ],
+        }

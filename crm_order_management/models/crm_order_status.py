@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 
 STATUS_CATEGORIES = [
     ("draft", "Draft"),
@@ -30,6 +31,80 @@ class CrmOrderStatus(models.Model):
     )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
+    # Automation: what happens when an order enters the status
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity",
+        domain="['|', ('res_model', '=', False), ('res_model', '=', 'crm.order')]",
+        help="Activity scheduled on the orders that enter this status.",
+    )
+    activity_summary = fields.Char(
+        translate=True,
+        help="Summary of the activity; the activity type's default summary when empty.",
+    )
+    activity_deadline_days = fields.Integer(
+        string="Activity Deadline (Days)",
+        help="Days between the order's entry into this status and the activity's "
+        "deadline (0: the same day).",
+    )
+    activity_user_type = fields.Selection(
+        [("salesperson", "Salesperson"), ("user", "Specific user")],
+        string="Activity Assigned To",
+        default="salesperson",
+        required=True,
+        help="Salesperson: the order's salesperson (the user who changes the status "
+        "when the order has none). Specific user: the user below.",
+    )
+    activity_user_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'crm.order')]",
+        help="Email sent to the customer of the orders that enter this status.",
+    )
+
+    _sql_constraints = [
+        (
+            "activity_deadline_days_positive",
+            "CHECK(activity_deadline_days >= 0)",
+            "The activity deadline cannot be a negative number of days.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("activity_type_id", "activity_user_type", "activity_user_id")
+    def _check_activity_user(self):
+        for status in self:
+            if (
+                status.activity_type_id
+                and status.activity_user_type == "user"
+                and not status.activity_user_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Choose the user to assign the activity of status "
+                        "%(status)s to.",
+                        status=status.name,
+                    )
+                )
+
+    @api.constrains("mail_template_id")
+    def _check_mail_template_model(self):
+        for status in self:
+            if status.mail_template_id and status.mail_template_id.model != "crm.order":
+                raise ValidationError(
+                    self.env._(
+                        "The email template of status %(status)s must be a template "
+                        "of customer orders.",
+                        status=status.name,
+                    )
+                )
 
     # ------------------------------------------------------------
     # CRUD

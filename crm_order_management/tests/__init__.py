@@ -15,3 +15,5 @@ from . import test_res_partner_loyalty
 from . import test_crm_order_kpi
 from . import test_ui
 from . import test_i18n_zh_cn
+from . import test_crm_order_recurrence
+from . import test_crm_order_automation
