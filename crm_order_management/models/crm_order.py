@@ -798,13 +798,47 @@ class CrmOrder(models.Model):
                         user_id=user.id,
                     )
             if status.mail_template_id:
-                orders.with_context(
-                    mail_notify_force_send=False
-                ).message_post_with_source(
-                    status.mail_template_id,
-                    subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light",
-                )
+                orders._send_status_mail(status.mail_template_id)
+
+    def _send_status_mail(self, template):
+        """Send ``template`` to the customers of the orders, through the outgoing
+        queue and the chatter. The template names the sender (the salesperson);
+        when the current user has no e-mail address, the salesperson or else the
+        company sends it; a status change never fails for want of a sender."""
+        if self.env.user.email:
+            senders = {self.env["res.partner"]: self}
+        else:
+            senders = self.grouped(lambda o: o._status_mail_sender())
+        for sender, orders in senders.items():
+            if not sender and not self.env.user.email:
+                for order in orders:
+                    order._message_log(
+                        body=self.env._(
+                            "The e-mail %(template)s was not sent: neither you, the "
+                            "salesperson nor the company has an e-mail address.",
+                            template=template.name,
+                        )
+                    )
+                continue
+            authorship = (
+                {"author_id": sender.id, "email_from": sender.email_formatted}
+                if sender
+                else {}
+            )
+            orders.with_context(mail_notify_force_send=False).message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+                **authorship,
+            )
+
+    def _status_mail_sender(self):
+        """The salesperson, else the company, whichever has an e-mail address."""
+        self.ensure_one()
+        for partner in (self.user_id.partner_id, self.company_id.partner_id):
+            if partner.email:
+                return partner
+        return self.env["res.partner"]
 
     @api.model
     def _default_order_types(self, partners):

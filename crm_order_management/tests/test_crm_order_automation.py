@@ -143,6 +143,35 @@ class TestCrmOrderAutomation(CrmOrderCommon):
         self.assertEqual(message.partner_ids, self.customer)
         self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
 
+    def _complete_as(self, user):
+        order = self._create_order(user=user)
+        order.with_user(user).write({"user_id": user.id})
+        return self._complete(order, user=user)
+
+    def test_user_without_email_completes_order_mail_sent_by_company(self):
+        # The salesperson has no e-mail address: the status change must not fail;
+        # the company (which has one) sends the e-mail.
+        self.salesman_other.partner_id.email = False
+        self.company.partner_id.email = "orders@company.example.com"
+        order = self._complete_as(self.salesman_other)
+        self.assertEqual(order.status_id, self.status_completed)
+        mail = self._mails(order)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.author_id, self.company.partner_id)
+        self.assertEqual(mail.email_from, self.company.partner_id.email_formatted)
+
+    def test_no_sender_email_completes_order_and_logs_why(self):
+        self.salesman_other.partner_id.email = False
+        self.company.partner_id.email = False
+        order = self._complete_as(self.salesman_other)
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertFalse(self._mails(order))
+        self.assertIn(
+            "was not sent: neither you, the salesperson nor the company has an "
+            "e-mail address",
+            order.message_ids[0].body,
+        )
+
     def test_mail_for_status_template(self):
         self.status_payment.mail_template_id = self.template_completed
         order = self._move(
