@@ -15,7 +15,8 @@ Commands:
 
     list      orders, newest first: number, date (UTC), customer, type, status, total
     create    an order from a JSON file (see examples/order.json); prints its number
-    move      move an order to another status (--list: the statuses allowed now)
+    move      move an order to another status (--list: the statuses allowed now);
+              cancelling needs a reason: --reason NAME [--note TEXT]
     track     log a follow-up (call, email, meeting, delivery_check, other)
     rate      record the customer's rating (1 to 5) of a completed order
     metrics   the latest order metrics snapshots (C, P, S, O, T, R, E); an
@@ -29,6 +30,8 @@ Examples:
     python3 crm_order_client.py create examples/order.json
     python3 crm_order_client.py move NEW/2026/00042 --list
     python3 crm_order_client.py move NEW/2026/00042 "Awaiting Payment"
+    python3 crm_order_client.py move NEW/2026/00042 Cancelled \
+        --reason "Price too high" --note "Asked for 15% off"
     python3 crm_order_client.py track NEW/2026/00042 --kind call --summary "Confirmed"
     python3 crm_order_client.py rate 42 5 --comment "Fast and friendly"
     python3 crm_order_client.py metrics --granularity week --limit 10 --type all
@@ -158,6 +161,10 @@ def find_status(call, name):
         ]
         raise ClientError(f"no status {name!r}; statuses: {', '.join(names)}")
     return ids[0]
+
+
+def find_cancel_reason(call, name):
+    return find_one(call, "crm.order.cancel.reason", name, "cancel reason")
 
 
 def find_company(call, name):
@@ -319,7 +326,12 @@ def cmd_move(call, args):
     if not args.status:
         raise ClientError("give the status to move to, or --list")
     status_id = find_status(call, args.status)
-    call("crm.order", "action_set_status", [order_id], status_id)
+    options = {}
+    if args.reason:
+        options["cancel_reason_id"] = find_cancel_reason(call, args.reason)
+    if args.note:
+        options["cancel_note"] = args.note
+    call("crm.order", "action_set_status", [order_id], status_id, **options)
     (order,) = call("crm.order", "read", [order_id], fields=["status_id"])
     print(f"Order {number}: {current} → {name_of(order['status_id'])}")
     return 0
@@ -476,6 +488,10 @@ def build_parser():
     sub.add_argument(
         "--list", action="store_true", help="show the statuses allowed now"
     )
+    sub.add_argument(
+        "--reason", metavar="NAME", help='cancel reason, e.g. "Price too high"'
+    )
+    sub.add_argument("--note", metavar="TEXT", help="why the order is cancelled")
     sub.set_defaults(func=cmd_move)
 
     sub = commands.add_parser("track", help="log a follow-up of an order")

@@ -453,3 +453,34 @@ def test_a_salesperson_cannot_read_metrics(run, salesperson):
         "You are not allowed to access 'Order Metrics Snapshot' (crm.order.kpi) "
         "records.\n\nThis operation is allowed for the following groups:"
     )
+
+
+def test_cancel_needs_a_reason(run, admin, data, tmp_path):
+    # Last: a cancelled order of the type would change the metrics above.
+    output = ok(run("create", write_order(tmp_path, order_values(data))))
+    match = CREATED.match(output.strip())
+    assert match, output
+    number, order_id = match.group(1), int(match.group(2))
+    message = refused(run("move", number, "Cancelled"))
+    assert message == f"Give a cancel reason to cancel {number}."
+    row = read(admin, order_id, "status_id", "cancel_reason_id")
+    assert row["status_id"][1] == "Draft"
+    assert row["cancel_reason_id"] is False
+    assert refused(run("move", number, "Cancelled", "--reason", "Bad weather")) == (
+        "no cancel reason named 'Bad weather'"
+    )
+    assert ok(
+        run(
+            "move",
+            number,
+            "cancelled",
+            "--reason",
+            "price too high",
+            "--note",
+            "Asked for 15% off",
+        )
+    ) == (f"Order {number}: Draft → Cancelled\n")
+    row = read(admin, order_id, "status_id", "cancel_reason_id", "cancel_note")
+    assert row["status_id"][1] == "Cancelled"
+    assert row["cancel_reason_id"][1] == "Price too high"
+    assert row["cancel_note"] == "Asked for 15% off"

@@ -88,7 +88,13 @@ def test_forbidden_transition_is_a_fault_and_changes_nothing(
 def test_salesperson_cannot_reopen_a_cancelled_order(salesperson, admin, order_id):
     cancelled = admin.ref("crm_order_management.order_status_cancelled")
     draft = admin.ref("crm_order_management.order_status_draft")
-    salesperson("crm.order", "write", [order_id], {"status_id": cancelled})
+    reason = admin.ref("crm_order_management.cancel_reason_price")
+    salesperson(
+        "crm.order",
+        "write",
+        [order_id],
+        {"status_id": cancelled, "cancel_reason_id": reason},
+    )
     assert salesperson("crm.order", "get_allowed_transitions", [order_id]) == []
     with pytest.raises(xmlrpc.client.Fault) as fault:
         salesperson("crm.order", "write", [order_id], {"status_id": draft})
@@ -98,6 +104,42 @@ def test_salesperson_cannot_reopen_a_cancelled_order(salesperson, admin, order_i
     assert [s["name"] for s in allowed] == ["Draft"]
     admin("crm.order", "write", [order_id], {"status_id": draft})
     assert read_order(admin, order_id)["status_id"][1] == "Draft"
+    # Reopened: the reason is cleared (the chatter keeps it).
+    (row,) = admin("crm.order", "read", [order_id], fields=["cancel_reason_id"])
+    assert row["cancel_reason_id"] is False
+
+
+def test_cancelling_without_a_reason_is_refused(salesperson, admin, order_id):
+    cancelled = admin.ref("crm_order_management.order_status_cancelled")
+    fields = ["status_id", "cancel_reason_id", "cancel_note", "write_date"]
+    (before,) = admin("crm.order", "read", [order_id], fields=fields)
+    for attempt in (
+        ("write", [order_id], {"status_id": cancelled, "cancel_note": "No reason"}),
+        ("action_set_status", [order_id], cancelled),
+    ):
+        with pytest.raises(xmlrpc.client.Fault) as fault:
+            salesperson("crm.order", *attempt)
+        assert "Give a cancel reason" in fault.value.faultString
+    (after,) = admin("crm.order", "read", [order_id], fields=fields)
+    assert after == before
+    assert after["status_id"][1] == "Draft"
+    assert (
+        admin("crm.order.status.history", "search_count", [("order_id", "=", order_id)])
+        == 1
+    )
+    reason = admin.ref("crm_order_management.cancel_reason_other")
+    salesperson(
+        "crm.order",
+        "action_set_status",
+        [order_id],
+        cancelled,
+        cancel_reason_id=reason,
+        cancel_note="Shop closed",
+    )
+    (row,) = admin("crm.order", "read", [order_id], fields=fields)
+    assert row["status_id"][1] == "Cancelled"
+    assert row["cancel_reason_id"][1] == "Other"
+    assert row["cancel_note"] == "Shop closed"
 
 
 def test_salesperson_cannot_read_another_salespersons_order(

@@ -31,6 +31,22 @@ TY = {
     "recurring": M + "order_type_recurring",
     "competitor": M + "order_type_competitor",
 }
+CANCEL_REASONS = {
+    "customer": "Customer changed their mind",
+    "price": "Price too high",
+    "competitor": "Chose a competitor",
+    "stock": "Out of stock",
+    "duplicate": "Duplicate order",
+    "other": "Other",
+}
+CANCEL_NOTES = {
+    "customer": "Project postponed to next year.",
+    "price": "Asked for a discount we could not give.",
+    "competitor": "Went with a cheaper local supplier.",
+    "stock": "Supplier could not deliver in time.",
+    "duplicate": "Entered twice by mistake.",
+    "other": "Customer closed the office.",
+}
 CHAIN = ["draft", "payment", "shipment", "receipt", "completed"]
 HEADER = '<?xml version="1.0" encoding="UTF-8" ?>'
 
@@ -886,6 +902,21 @@ def plan_steps(rng, order):
     return steps
 
 
+def plan_cancel_reasons(rng, orders):
+    """A cancel reason (and sometimes a note) for every cancelled order; the
+    competitor orders mostly chose the competitor."""
+    keys = list(CANCEL_REASONS)
+    for o in orders:
+        if o["final"] != "cancelled":
+            continue
+        weights = [25, 20, 15, 10, 10, 5]
+        if o["type"] == "competitor":
+            weights = [10, 15, 60, 5, 5, 5]
+        key = rng.choices(keys, weights)[0]
+        note = CANCEL_NOTES[key] if rng.random() < 0.5 else None
+        o["cancel_reason"] = (key, note)
+
+
 def plan_lines(rng, order):
     count = rng.choices([1, 2, 3, 4], [30, 35, 20, 15])[0]
     if order["type"] == "recurring":
@@ -1073,7 +1104,7 @@ def write_orders(orders, rng):
                 f"context=\"{{'tracking_disable': True, {user_ctx}}}\">"
             )
             out.append(f"        <value eval=\"[ref('{oid}')]\"/>")
-            out.append(x_value(status, hours_ago))
+            out.append(x_value(status, hours_ago, o.get("cancel_reason")))
             out.append("    </function>")
         if o["rating"]:
             rating, comment, hours_ago = o["rating"]
@@ -1132,9 +1163,15 @@ def write_orders(orders, rng):
     (OUT / "crm_order_demo.xml").write_text("\n".join(out) + "\n")
 
 
-def x_value(status, hours_ago):
+def x_value(status, hours_ago, cancel_reason=None):
+    reason = ""
+    if status == "cancelled" and cancel_reason:
+        key, note = cancel_reason
+        reason = f"\n                'cancel_reason_id': ref('{M}cancel_reason_{key}'),"
+        if note:
+            reason += f"\n                'cancel_note': {note!r},"
     expr = (
-        f"{{'status_id': ref('{ST[status]}'),\n"
+        f"{{'status_id': ref('{ST[status]}'),{reason}\n"
         f"                'date_status': {when(hours_ago)}}}"
     )
     return f'        <value eval="{x(expr)}"/>'
@@ -1168,6 +1205,7 @@ def main():
     write_partners()
     write_products()
     plan_follow_ups(random.Random(f"{seed}/follow-ups"), orders)
+    plan_cancel_reasons(random.Random(f"{seed}/cancel-reasons"), orders)
     write_orders(orders, rng)
     # Summary, to check the mix.
     from collections import Counter

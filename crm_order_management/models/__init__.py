@@ -1,6 +1,7 @@
 from . import crm_order_status
 from . import crm_order_type
 from . import crm_order_transition
+from . import crm_order_cancel_reason
 from . import crm_order
 from . import crm_order_line
 from . import crm_order_status_history

@@ -125,6 +125,16 @@ class CrmOrder(models.Model):
         index=True,
         string="Status Category",
     )
+    cancel_reason_id = fields.Many2one(
+        "crm.order.cancel.reason",
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Why the order was cancelled: required to move it to a cancelled "
+        "status; cleared when it is reopened (the chatter keeps it).",
+    )
+    cancel_note = fields.Text(copy=False)
     line_ids = fields.One2many("crm.order.line", "order_id", string="Lines", copy=True)
     amount_undiscounted = fields.Monetary(
         string="Before Discount",
@@ -463,6 +473,13 @@ class CrmOrder(models.Model):
     def write(self, vals):
         self._check_value_types([vals])
         self._check_server_dates([vals])
+        if (
+            not self.env.su
+            and "cancel_reason_id" in vals
+            and not vals["cancel_reason_id"]
+            and "status_id" not in vals
+        ):
+            self._check_cancel_reason(vals)
         if "rating" in vals:
             vals = self._prepare_rating_values(vals)
         if "status_id" not in vals:
@@ -475,6 +492,9 @@ class CrmOrder(models.Model):
         moving = self.filtered(lambda o: o.status_id != new_status)
         if not self.env.su:
             moving._check_transition(new_status)
+            if new_status.category == "cancel":
+                moving._check_cancel_reason(vals)
+        vals = moving._prepare_cancel_values(new_status, vals)
         now = (
             fields.Datetime.to_datetime(vals.get("date_status"))
             or fields.Datetime.now()
@@ -521,10 +541,17 @@ class CrmOrder(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    def action_set_status(self, status_id):
+    def action_set_status(self, status_id, cancel_reason_id=None, cancel_note=None):
         """Move the orders to ``status_id`` (an id): the entry point for buttons and
-        XML-RPC clients. Refused with the allowed statuses when not allowed."""
-        self.write({"status_id": status_id})
+        XML-RPC clients. Refused with the allowed statuses when not allowed. A
+        cancelled status needs a cancel reason (an id of crm.order.cancel.reason),
+        given here or already on the orders; ``cancel_note`` explains it."""
+        vals = {"status_id": status_id}
+        if cancel_reason_id is not None:
+            vals["cancel_reason_id"] = cancel_reason_id
+        if cancel_note is not None:
+            vals["cancel_note"] = cancel_note
+        self.write(vals)
         return True
 
     def action_next_status(self):
@@ -534,10 +561,19 @@ class CrmOrder(models.Model):
         return self.action_set_status(self.next_status_id.id)
 
     def action_cancel(self):
+        """Open the wizard asking why the order is cancelled."""
         self.ensure_one()
         if not self.cancel_status_id:
             raise UserError(self._transition_refused_message(None))
-        return self.action_set_status(self.cancel_status_id.id)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Order"),
+            "res_model": "crm.order.cancel",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
 
     def action_rate(self, rating, comment=False):
         """Record the customer's rating (1 to 5) of completed orders, for buttons
@@ -617,6 +653,31 @@ class CrmOrder(models.Model):
             order=self.name,
             allowed=allowed_text,
         )
+
+    def _check_cancel_reason(self, vals):
+        """Cancelled orders have a reason: given in ``vals`` or already on them."""
+        if "cancel_reason_id" in vals:
+            missing = self if not vals["cancel_reason_id"] else self.browse()
+        else:
+            missing = self.filtered(lambda o: not o.cancel_reason_id)
+        if "status_id" not in vals:
+            missing = missing.filtered(lambda o: o.status_category == "cancel")
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Give a cancel reason to cancel %(orders)s.",
+                    orders=", ".join(missing.mapped("name")),
+                )
+            )
+
+    def _prepare_cancel_values(self, new_status, vals):
+        """Orders leaving a cancelled status lose their cancel reason and note
+        (their tracking keeps the history in the chatter)."""
+        if new_status.category == "cancel" or not any(
+            order.status_category == "cancel" for order in self
+        ):
+            return vals
+        return {"cancel_reason_id": False, "cancel_note": False, **vals}
 
     def _check_initial_status(self):
         not_draft = self.filtered(lambda o: o.status_category != "draft")

@@ -17,3 +17,4 @@ from . import test_ui
 from . import test_i18n_zh_cn
 from . import test_crm_order_recurrence
 from . import test_crm_order_automation
+from . import test_crm_order_cancel

@@ -30,6 +30,7 @@ class CrmOrderCommon(TransactionCase):
         cls.type_returning = ref("crm_order_management.order_type_returning")
         cls.type_recurring = ref("crm_order_management.order_type_recurring")
         cls.type_competitor = ref("crm_order_management.order_type_competitor")
+        cls.cancel_reason = ref("crm_order_management.cancel_reason_customer")
 
         # Users
         cls.salesman = new_test_user(
@@ -117,9 +118,12 @@ class CrmOrderCommon(TransactionCase):
     @classmethod
     def _move(cls, order, *statuses, user=None):
         """Move ``order`` through ``statuses`` one by one, as ``user`` (the
-        salesman by default)."""
+        salesman by default); a cancelled status is given a cancel reason."""
         for status in statuses:
-            order.with_user(user or cls.salesman).action_set_status(status.id)
+            reason = cls.cancel_reason.id if status.category == "cancel" else None
+            order.with_user(user or cls.salesman).action_set_status(
+                status.id, cancel_reason_id=reason
+            )
         return order
 
     @classmethod

@@ -38,8 +38,17 @@ class TestCrmOrderWorkflow(CrmOrderCommon):
 
     def test_salesman_can_cancel_open_order(self):
         order = self._move(self._create_order(), self.status_payment)
-        order.with_user(self.salesman).action_cancel()
+        action = order.with_user(self.salesman).action_cancel()
+        self.assertEqual(action["res_model"], "crm.order.cancel")
+        wizard = (
+            self.env["crm.order.cancel"]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+            .create({"cancel_reason_id": self.cancel_reason.id})
+        )
+        wizard.action_confirm()
         self.assertEqual(order.status_id, self.status_cancelled)
+        self.assertEqual(order.cancel_reason_id, self.cancel_reason)
 
     def test_next_button_moves_to_next_open_status(self):
         order = self._create_order()

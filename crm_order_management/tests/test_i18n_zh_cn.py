@@ -115,9 +115,11 @@ class TestI18nZhCn(CrmOrderCommon):
         form = views["form"]["arch"]
         self.assertIn('string="推进"', form)
         self.assertIn('string="取消订单"', form)
-        self.assertIn('confirm="确定取消此订单吗？"', form)
+        self.assertIn('string="取消信息"', form)
         self.assertNotIn('string="Move On"', form)
         self.assertIn('string="搜索订单"', views["search"]["arch"])
+        wizard = self.env_zh["crm.order.cancel"].get_views([(False, "form")])
+        self.assertIn('string="确认取消"', wizard["views"]["form"]["arch"])
 
     def test_python_message(self):
         order = self._create_order()

@@ -1,1 +1,2 @@
 from . import crm_order_kpi_recompute
+from . import crm_order_cancel
