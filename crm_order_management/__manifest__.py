@@ -8,7 +8,7 @@
     "website": "https://github.com/crm-order-management/crm_order_management",
     "author": "CRM Order Management Team",
     "license": "LGPL-3",
-    "depends": ["crm", "product", "mail"],
+    "depends": ["crm", "product", "mail", "rating"],
     "data": [
         "security/crm_order_security.xml",
         "security/ir.model.access.csv",

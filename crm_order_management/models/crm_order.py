@@ -27,7 +27,7 @@ RECURRENCE_BATCH_SIZE = 100
 class CrmOrder(models.Model):
     _name = "crm.order"
     _description = "Customer Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["rating.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_order desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name"]
@@ -580,6 +580,37 @@ class CrmOrder(models.Model):
         and XML-RPC clients."""
         self.write({"rating": rating, "rating_comment": comment})
         return True
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """A rating given through the link of the Completed e-mail is the order's
+        rating (the one the metrics use): set it, with the feedback and its date, as
+        the superuser (the customer is a public or portal visitor). Orders that are
+        no longer completed keep their rating: the link's rating is only kept on the
+        rating record and in the chatter."""
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rating.res_model != self._name:
+            return rating
+        order = self.sudo().browse(rating.res_id)
+        value = round(rate)
+        if order.exists() and value in RATINGS and order.status_category == "done":
+            # _prepare_rating_values dates the rating.
+            order.write({"rating": value, "rating_comment": feedback or False})
+        return rating
 
     def action_view_status_history(self):
         self.ensure_one()

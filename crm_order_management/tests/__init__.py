@@ -18,3 +18,4 @@ from . import test_i18n_zh_cn
 from . import test_crm_order_recurrence
 from . import test_crm_order_automation
 from . import test_crm_order_cancel
+from . import test_crm_order_rating_link

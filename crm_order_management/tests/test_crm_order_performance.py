@@ -46,6 +46,7 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         )
         # 22 for the orders, their lines, history rows, numbers and chatter, and 4
         # for the customers' stored satisfaction and loyalty (partner search, two
-        # grouped reads, one update).
-        with self.assertQueryCount(26):
+        # grouped reads, one update), and 1 for the last rating value that
+        # rating.mixin stores (one grouped read of the orders' ratings).
+        with self.assertQueryCount(27):
             Order.create([self._order_vals(partner) for partner in partners])

@@ -1,0 +1,79 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import CrmOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderRatingLink(CrmOrderCommon):
+    """The Completed e-mail asks the customer for a rating through Odoo's rating
+    links; the rating given through a link is the order's rating."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "ben.private@example.com"
+        cls.salesman.email = "sam.salesman@example.com"
+        cls.public_user = cls.env.ref("base.public_user")
+
+    def _apply_as_public(self, order, rate, token, feedback=None):
+        """As the public controller does: the visitor's request, sudo-ed."""
+        return (
+            order.with_user(self.public_user)
+            .sudo()
+            .rating_apply(rate, token=token, feedback=feedback)
+        )
+
+    def _completed_mail(self, order):
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "crm.order"),
+                ("res_id", "=", order.id),
+                ("recipient_ids", "in", self.customer.ids),
+            ]
+        )
+
+    def test_completed_mail_contains_the_rating_links(self):
+        order = self._complete(self._create_order())
+        mail = self._completed_mail(order)
+        self.assertEqual(len(mail), 1)
+        rating = order.rating_ids.filtered(lambda r: not r.consumed)
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(rating.partner_id, self.customer)
+        self.assertEqual(rating.rated_partner_id, self.salesman.partner_id)
+        for rate in (5, 3, 1):
+            self.assertIn(f"/rate/{rating.access_token}/{rate}", mail.body_html)
+        self.assertEqual(order._rating_get_access_token(), rating.access_token)
+
+    def test_link_rating_is_the_order_rating(self):
+        order = self._complete(self._create_order())
+        token = order._rating_get_access_token()
+        with freeze_time("2026-03-10 11:15:00"):
+            rating = self._apply_as_public(order, 5, token, feedback="Great")
+        self.assertTrue(rating.consumed)
+        self.assertEqual(rating.rating, 5)
+        self.assertEqual(order.rating, 5)
+        self.assertEqual(order.rating_comment, "Great")
+        self.assertEqual(
+            order.rating_date, fields.Datetime.to_datetime("2026-03-10 11:15:00")
+        )
+
+    def test_link_rating_without_feedback(self):
+        order = self._complete(self._create_order())
+        order.write({"rating": 2, "rating_comment": "Late"})
+        self._apply_as_public(order, 3, order._rating_get_access_token())
+        self.assertEqual(order.rating, 3)
+        self.assertFalse(order.rating_comment)
+
+    def test_link_rating_of_an_order_not_completed_is_ignored(self):
+        order = self._move(self._create_order(), self.status_payment)
+        token = order._rating_get_access_token()
+        rating = self._apply_as_public(order, 5, token, feedback="Great")
+        # recorded as Odoo's rating, but not the order's rating
+        self.assertTrue(rating.consumed)
+        self.assertEqual(order.rating, 0)
+        self.assertFalse(order.rating_comment)
+        self.assertFalse(order.rating_date)
