@@ -192,6 +192,19 @@ def make_user(admin, server, group_xmlid="sales_team.group_sale_salesman"):
     return Client(server, login, USER_PASSWORD)
 
 
+def create_order(client, admin, product_id, quantity):
+    """A draft order of one line, created by ``client`` for a new customer."""
+    partner_id = admin("res.partner", "create", {"name": f"Customer {uuid.uuid4()}"})
+    return client(
+        "crm.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "line_ids": [(0, 0, {"product_id": product_id, "quantity": quantity})],
+        },
+    )
+
+
 @pytest.fixture(scope="module")
 def admin(odoo_server):
     return Client(odoo_server, "admin", "admin")

@@ -2,11 +2,10 @@
 read the snapshots, that nobody edits them, and what a salesperson logs and rates.
 Refusals are Faults that change nothing."""
 
-import uuid
 import xmlrpc.client
 
 import pytest
-from conftest import TEST_DB, make_user
+from conftest import TEST_DB, create_order, make_user
 
 from odoo.modules.registry import Registry
 
@@ -48,15 +47,7 @@ def product_id(admin):
 
 @pytest.fixture
 def order_id(salesperson, admin, product_id):
-    partner_id = admin("res.partner", "create", {"name": f"Customer {uuid.uuid4()}"})
-    return salesperson(
-        "crm.order",
-        "create",
-        {
-            "partner_id": partner_id,
-            "line_ids": [(0, 0, {"product_id": product_id, "quantity": 2})],
-        },
-    )
+    return create_order(salesperson, admin, product_id, quantity=2)
 
 
 def complete(client, admin, order_id):

@@ -1,11 +1,10 @@
 """Orders driven over XML-RPC by a salesperson, as an outside system would: the same
 rules as in the web UI, refusals as Faults that change nothing."""
 
-import uuid
 import xmlrpc.client
 
 import pytest
-from conftest import make_user
+from conftest import create_order, make_user
 
 
 @pytest.fixture(scope="module")
@@ -17,15 +16,7 @@ def product_id(admin):
 
 @pytest.fixture
 def order_id(salesperson, admin, product_id):
-    partner_id = admin("res.partner", "create", {"name": f"Customer {uuid.uuid4()}"})
-    return salesperson(
-        "crm.order",
-        "create",
-        {
-            "partner_id": partner_id,
-            "line_ids": [(0, 0, {"product_id": product_id, "quantity": 4})],
-        },
-    )
+    return create_order(salesperson, admin, product_id, quantity=4)
 
 
 def read_order(client, order_id):
