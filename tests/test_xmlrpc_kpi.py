@@ -176,7 +176,7 @@ def test_logging_an_event_for_another_user_is_a_fault(salesperson, admin, order_
             "create",
             {"order_id": order_id, "user_id": admin.uid},
         )
-    assert "logged under your own name" in fault.value.faultString
+    assert "Logged By (user_id)" in fault.value.faultString
     assert (
         admin("crm.order.tracking", "search_count", [("order_id", "=", order_id)]) == 0
     )

@@ -19,6 +19,7 @@ from conftest import Client
 USER_ERROR = 2
 ACCESS_ERROR = 4
 NUMBER = re.compile(r"^NEW/\d{4}/(\d{5})$")
+RETURNING_NUMBER = re.compile(r"^RET/\d{4}/(\d{5})$")
 
 
 def unique(prefix):
@@ -726,13 +727,16 @@ def test_batch_of_1000_orders_arrives_whole(
         order="id",
     )
     assert [row["id"] for row in rows] == sorted(ids)
-    # one number each, drawn in order from the type's sequence
-    numbers = [int(NUMBER.match(row["name"]).group(1)) for row in rows]
-    assert numbers == list(range(numbers[0], numbers[0] + BATCH))
+    # the first order is the new customer's, the others a returning customer's
+    assert [row["order_type_id"][1] for row in rows] == ["New Customer"] + [
+        "Returning Customer"
+    ] * (BATCH - 1)
+    # one number each, drawn in order from the returning type's sequence
+    assert NUMBER.match(rows[0]["name"]), rows[0]["name"]
+    numbers = [int(RETURNING_NUMBER.match(r["name"]).group(1)) for r in rows[1:]]
+    assert numbers == list(range(numbers[0], numbers[0] + BATCH - 1))
     assert len({row["name"] for row in rows}) == BATCH
     assert {row["status_id"][1] for row in rows} == {"Draft"}
-    # the type is chosen from the orders that existed before the call
-    assert {row["order_type_id"][1] for row in rows} == {"New Customer"}
     assert {row["user_id"][0] for row in rows} == {salesperson.uid}
     assert sum(row["amount_total"] for row in rows) == 20.0 * 3 * BATCH
     (partner,) = admin(

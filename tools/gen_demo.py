@@ -1051,15 +1051,17 @@ def write_orders(orders, rng):
     out.append("""    <!--
         Customer orders of the last six months, oldest first, each created in draft
         at its order date. The function calls after each order move it along the
-        workflow with backdated moments (date_status, allowed to the superuser only),
-        which become the dates of its status history, made by the order's salesperson
-        (crm_order_status_user_id, superuser only). Chatter tracking is disabled:
-        its messages would be dated at the installation; so is the status automation
-        (crm_order_skip_automation, superuser only): no activities for work long done,
-        no emails queued for the demo customers.
-        Then the customer's rating of most completed orders (rating_date given, as
-        the superuser may) and the tracking events that the salespeople logged
-        (backdated, under their own names: superuser only).
+        workflow with backdated moments (date_status), which become the dates of its
+        status history, made by the order's salesperson. All of it goes through the
+        history import mode (context key crm_order_import, honoured for the
+        superuser only, the user id naming who made the changes): transitions are
+        not checked, the given dates are kept and the status automation does not
+        run (no activities for work long done, no emails queued for the demo
+        customers). Chatter tracking is disabled: its messages would be dated at
+        the installation.
+        Then the customer's rating of most completed orders (rating_date given) and
+        the tracking events that the salespeople logged (backdated, under their own
+        names), through the same import mode.
     -->""")
     for n, o in enumerate(orders, 1):
         oid = f"order_{n:03d}_demo"
@@ -1068,10 +1070,7 @@ def write_orders(orders, rng):
         out.append("")
         extra = f", opportunity {o['opportunity']}" if "opportunity" in o else ""
         out.append(f"    <!-- {oid}: {o['type']} order, {path}{extra} -->")
-        user_ctx = (
-            "'crm_order_skip_automation': True, "
-            f"'crm_order_status_user_id': ref('{o['user'] or 'base.user_admin'}')"
-        )
+        user_ctx = f"'crm_order_import': ref('{o['user'] or 'base.user_admin'}')"
         out.append(
             f'    <record id="{oid}" model="crm.order" '
             f"context=\"{{'tracking_disable': True, {user_ctx}}}\">"
@@ -1110,7 +1109,7 @@ def write_orders(orders, rng):
             rating, comment, hours_ago = o["rating"]
             out.append(
                 '    <function model="crm.order" name="write" '
-                "context=\"{'tracking_disable': True}\">"
+                "context=\"{'tracking_disable': True, 'crm_order_import': True}\">"
             )
             out.append(f"        <value eval=\"[ref('{oid}')]\"/>")
             expr = (
@@ -1122,7 +1121,7 @@ def write_orders(orders, rng):
         for k, (hours_ago, user, kind, summary) in enumerate(o["events"], 1):
             out.append(
                 f'    <record id="{oid[:-5]}_tracking_{k}_demo" '
-                'model="crm.order.tracking">'
+                'model="crm.order.tracking" context="{\'crm_order_import\': True}">'
             )
             out.append(field("order_id", ref=oid))
             out.append(field("date", eval_=when(hours_ago)))

@@ -13,3 +13,4 @@ from . import res_config_settings
 from . import res_partner
 from . import crm_lead
 from . import product_template
+from . import rating_rating

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from collections import defaultdict
 from datetime import datetime
 
@@ -8,12 +9,16 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..validation import check_value_types
+from ..tools import (
+    DATE_MAX,
+    check_client_values,
+    check_value_types,
+    history_import,
+    history_import_user_id,
+    with_server_values,
+)
 
 NEW_NAME = "New"
-# Set by the server when the status changes; only superuser imports (demo data,
-# migrations of historical orders) may give them.
-SERVER_DATES = ("date_status", "date_confirmed", "date_done", "rating_date")
 RATINGS = range(1, 6)
 RECURRENCE_UNITS = [
     ("day", "Days"),
@@ -22,6 +27,14 @@ RECURRENCE_UNITS = [
     ("year", "Years"),
 ]
 RECURRENCE_BATCH_SIZE = 100
+# Bounds of a recurrence: every 1 to 100 units, at most 1000 orders; a run catches
+# up at most RECURRENCE_CATCH_UP missed occurrences of a recurring order (the
+# most recent ones) and notes the others in its chatter.
+RECURRENCE_MAX_INTERVAL = 100
+RECURRENCE_MAX_COUNT = 1000
+RECURRENCE_CATCH_UP = 12
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmOrder(models.Model):
@@ -31,6 +44,19 @@ class CrmOrder(models.Model):
     _order = "date_order desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name"]
+    # Set by the server, never by clients (see tools.check_client_values): the
+    # number, the dates of the workflow and of the rating, the recurrence
+    # bookkeeping of generated orders. Stored read-only computed and related fields
+    # (amounts, status category, customer entity, currency) are the server's too.
+    _crm_server_fields = (
+        "name",
+        "date_status",
+        "date_confirmed",
+        "date_done",
+        "rating_date",
+        "origin_order_id",
+        "recurrence_occurrence_date",
+    )
 
     # ------------------------------------------------------------
     # FIELDS
@@ -280,6 +306,11 @@ class CrmOrder(models.Model):
 
     _sql_constraints = [
         (
+            "name_company_uniq",
+            "unique (company_id, name)",
+            "Order numbers are unique within a company.",
+        ),
+        (
             "rating_range",
             "CHECK (rating >= 0 AND rating <= 5)",
             "A rating is a whole number from 1 to 5 (0: not rated).",
@@ -403,6 +434,25 @@ class CrmOrder(models.Model):
                         interval=order.recurrence_interval,
                     )
                 )
+            if order.recurrence_interval > RECURRENCE_MAX_INTERVAL:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: a recurrence repeats every %(max)s days, "
+                        "weeks, months or years at most, not every %(interval)s.",
+                        order=order.name,
+                        max=RECURRENCE_MAX_INTERVAL,
+                        interval=order.recurrence_interval,
+                    )
+                )
+            if order.recurrence_count > RECURRENCE_MAX_COUNT:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s: a recurrence generates at most %(max)s "
+                        "orders.",
+                        order=order.name,
+                        max=RECURRENCE_MAX_COUNT,
+                    )
+                )
             if order.recurrence_end_type == "date" and not order.recurrence_end_date:
                 raise ValidationError(
                     self.env._(
@@ -442,12 +492,17 @@ class CrmOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_value_types(vals_list)
-        self._check_server_dates(vals_list)
-        if not self.env.su and any(vals.get("rating") for vals in vals_list):
+        # The values are completed below (type, status, number): work on copies, so
+        # that a call Odoo retries after a serialization failure gets the caller's
+        # values again.
+        vals_list = [dict(vals) for vals in vals_list]
+        check_client_values(self, vals_list)
+        self._check_line_values(vals_list)
+        importing = history_import(self.env)
+        if not importing and any(vals.get("rating") for vals in vals_list):
             raise UserError(self.env._("Only completed orders can be rated."))
-        # A rating given at creation goes through write(), like any rating: checked
-        # (completed orders only, 1 to 5) and dated.
+        # A rating given at creation (history import) goes through write(), like
+        # any rating: checked (completed orders only, 1 to 5) and dated.
         ratings = [
             {key: vals.pop(key) for key in ("rating", "rating_date") if key in vals}
             if vals.get("rating")
@@ -456,7 +511,7 @@ class CrmOrder(models.Model):
         ]
         self._prepare_order_values(vals_list)
         orders = super().create(vals_list)
-        if not self.env.su:
+        if not importing:
             orders._check_initial_status()
         orders._check_lines_for_status()
         for order in orders:
@@ -464,66 +519,36 @@ class CrmOrder(models.Model):
         orders._log_status_changes(
             {order.id: (self.env["crm.order.status"], 0.0) for order in orders}
         )
-        orders._run_status_automation()
+        if not importing:
+            orders._run_status_automation()
         for order, rating_vals in zip(orders, ratings, strict=True):
             if rating_vals:
                 order.write(rating_vals)
         return orders
 
     def write(self, vals):
-        self._check_value_types([vals])
-        self._check_server_dates([vals])
-        if (
-            not self.env.su
-            and "cancel_reason_id" in vals
-            and not vals["cancel_reason_id"]
-            and "status_id" not in vals
-        ):
-            self._check_cancel_reason(vals)
+        check_client_values(self, [vals])
+        self._check_line_values([vals])
+        if "company_id" in vals:
+            self._check_company_change(vals["company_id"])
         if "rating" in vals:
             vals = self._prepare_rating_values(vals)
-        if "status_id" not in vals:
-            return super().write(vals)
-        new_status = self.env["crm.order.status"].browse(vals["status_id"]).exists()
-        if not new_status:
-            raise ValidationError(
-                self.env._("Status %(id)s does not exist.", id=vals["status_id"])
-            )
-        moving = self.filtered(lambda o: o.status_id != new_status)
-        if not self.env.su:
-            moving._check_transition(new_status)
-            if new_status.category == "cancel":
-                moving._check_cancel_reason(vals)
-        vals = moving._prepare_cancel_values(new_status, vals)
-        now = (
-            fields.Datetime.to_datetime(vals.get("date_status"))
-            or fields.Datetime.now()
-        )
-        backdated = moving.filtered(lambda o: o.date_status and o.date_status > now)
-        if backdated:
-            raise ValidationError(
-                self.env._(
-                    "A status change cannot be dated before the order's previous "
-                    "change (%(orders)s).",
-                    orders=", ".join(backdated.mapped("name")),
+        if "status_id" in vals:
+            vals = dict(vals)
+            status_id = vals.pop("status_id")
+            status = self.env["crm.order.status"].browse(status_id).exists()
+            if not status:
+                raise ValidationError(
+                    self.env._("Status %(id)s does not exist.", id=status_id)
                 )
-            )
-        previous = {
-            order.id: (
-                order.status_id,
-                (now - order.date_status).total_seconds() / 3600
-                if order.date_status
-                else 0.0,
-            )
-            for order in moving
-        }
-        res = super().write(vals)
-        moving._check_lines_for_status()
-        moving._set_status_dates(now)
-        moving._log_status_changes(previous)
-        moving._on_status_changed()
-        moving._run_status_automation()
-        return res
+            return self._change_status(status, vals)
+        if (
+            "cancel_reason_id" in vals
+            and not vals["cancel_reason_id"]
+            and not history_import(self.env)
+        ):
+            self._check_cancel_reason(vals)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft_or_cancel(self):
@@ -592,9 +617,9 @@ class CrmOrder(models.Model):
     ):
         """A rating given through the link of the Completed e-mail is the order's
         rating (the one the metrics use): set it, with the feedback and its date, as
-        the superuser (the customer is a public or portal visitor). Orders that are
-        no longer completed keep their rating: the link's rating is only kept on the
-        rating record and in the chatter."""
+        the superuser (the customer is a public or portal visitor). A link rates
+        only the order it was issued for, and only once that order is completed."""
+        self._check_rating_token(token)
         rating = super().rating_apply(
             rate,
             token=token,
@@ -607,10 +632,29 @@ class CrmOrder(models.Model):
             return rating
         order = self.sudo().browse(rating.res_id)
         value = round(rate)
-        if order.exists() and value in RATINGS and order.status_category == "done":
+        if order.exists() and value in RATINGS:
             # _prepare_rating_values dates the rating.
             order.write({"rating": value, "rating_comment": feedback or False})
         return rating
+
+    def _check_rating_token(self, token):
+        """A rating link rates the completed order it was issued for, nothing
+        else."""
+        rating = self.env["rating.rating"]
+        if token:
+            rating = rating.sudo().search([("access_token", "=", token)], limit=1)
+        if rating and (
+            len(self) != 1 or rating.res_model != self._name or rating.res_id != self.id
+        ):
+            raise UserError(self.env._("This rating link is for another record."))
+        not_done = self.filtered(lambda o: o.status_category != "done")
+        if not_done:
+            raise UserError(
+                self.env._(
+                    "Only completed orders can be rated (%(orders)s).",
+                    orders=", ".join(not_done.sudo().mapped("name")),
+                )
+            )
 
     def action_view_status_history(self):
         self.ensure_one()
@@ -637,6 +681,58 @@ class CrmOrder(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    def _change_status(self, status, vals=None, automatic=False, trigger=None):
+        """The workflow engine: every status change goes through here, whoever
+        makes it (the form, XML-RPC, an automation rule, a scheduled action, a hook
+        of another module), with or without ``sudo()``.
+
+        Checks the transition (the current user's transitions, or with
+        ``automatic`` the transitions the system may make by itself) and the cancel
+        reason, writes ``status`` with ``vals``, sets the server dates, writes one
+        history row per order (naming the user and ``trigger``, the record that
+        caused an automatic change), marks won opportunities and runs the status
+        automation. Only the history import mode (``tools.history_import``) skips
+        the checks and the automation, and may date the change (``date_status``).
+        """
+        importing = history_import(self.env)
+        vals = {**(vals or {}), "status_id": status.id}
+        moving = self.filtered(lambda o: o.status_id != status)
+        if not importing:
+            moving._check_transition(status, automatic=automatic)
+            if status.category == "cancel":
+                moving._check_cancel_reason(vals)
+        vals = moving._prepare_cancel_values(status, vals)
+        now = (
+            fields.Datetime.to_datetime(vals.get("date_status"))
+            or fields.Datetime.now()
+        )
+        backdated = moving.filtered(lambda o: o.date_status and o.date_status > now)
+        if backdated:
+            raise ValidationError(
+                self.env._(
+                    "A status change cannot be dated before the order's previous "
+                    "change (%(orders)s).",
+                    orders=", ".join(backdated.mapped("name")),
+                )
+            )
+        previous = {
+            order.id: (
+                order.status_id,
+                (now - order.date_status).total_seconds() / 3600
+                if order.date_status
+                else 0.0,
+            )
+            for order in moving
+        }
+        res = super().write(vals)
+        moving._check_lines_for_status()
+        moving._set_status_dates(now)
+        moving._log_status_changes(previous, automatic=automatic, trigger=trigger)
+        moving._on_status_changed()
+        if not importing:
+            moving._run_status_automation()
+        return res
+
     def get_allowed_transitions(self):
         """The statuses the current user may move this order to, in status order:
         a list of ``{"id", "name", "category"}`` (for UI buttons and XML-RPC)."""
@@ -646,26 +742,33 @@ class CrmOrder(models.Model):
             for status in self._allowed_next_statuses()
         ]
 
-    def _allowed_next_statuses(self, transitions=None):
-        """The statuses the current user may move this order to; ``transitions``
-        (all active transitions) saves a query per order when checking many."""
+    def _allowed_next_statuses(self, transitions=None, automatic=False):
+        """The statuses the current user may move this order to, or with
+        ``automatic`` the statuses the system may move it to by itself;
+        ``transitions`` (all active transitions) saves a query per order when
+        checking many."""
         self.ensure_one()
         if transitions is None:
             transitions = self.env["crm.order.transition"].sudo().search([])
-        allowed = transitions.filtered(
-            lambda t: t.from_status_id == self.status_id
-        )._applies_to(self.order_type_id, self.env.user)
+        candidates = transitions.filtered(lambda t: t.from_status_id == self.status_id)
+        if automatic:
+            allowed = candidates._applies_to_system(self.order_type_id)
+        else:
+            allowed = candidates._applies_to(self.order_type_id, self.env.user)
         return allowed.to_status_id.filtered("active").sorted()
 
-    def _check_transition(self, new_status):
+    def _check_transition(self, new_status, automatic=False):
         transitions = self.env["crm.order.transition"].sudo().search([])
         for order in self:
-            if new_status not in order._allowed_next_statuses(transitions):
-                raise UserError(order._transition_refused_message(new_status))
+            allowed = order._allowed_next_statuses(transitions, automatic=automatic)
+            if new_status not in allowed:
+                raise UserError(
+                    order._transition_refused_message(new_status, automatic)
+                )
 
-    def _transition_refused_message(self, new_status):
+    def _transition_refused_message(self, new_status, automatic=False):
         self.ensure_one()
-        allowed = self._allowed_next_statuses()
+        allowed = self._allowed_next_statuses(automatic=automatic)
         allowed_text = (
             ", ".join(allowed.mapped("name")) if allowed else self.env._("none")
         )
@@ -771,10 +874,9 @@ class CrmOrder(models.Model):
             )
         return {"rating_date": fields.Datetime.now(), **vals}
 
-    def _check_value_types(self, vals_list):
-        """Wrong types in the order's values and in its new or updated lines are
-        refused with the field's name (see ``check_value_types``)."""
-        check_value_types(self, vals_list)
+    def _check_line_values(self, vals_list):
+        """Wrong types in the values of new or updated lines are refused with the
+        field's name before anything is written (see ``check_value_types``)."""
         Line = self.env["crm.order.line"]
         check_value_types(
             Line,
@@ -789,19 +891,32 @@ class CrmOrder(models.Model):
             ],
         )
 
-    def _check_server_dates(self, vals_list):
-        if self.env.su:
+    def _check_company_change(self, company_id):
+        """An order changes company only in draft, and only to a company of the
+        user's."""
+        if history_import(self.env):
             return
-        for vals in vals_list:
-            given = [name for name in SERVER_DATES if name in vals]
-            if given:
-                raise UserError(
-                    self.env._(
-                        "These dates are set by the server when the order changes "
-                        "status; they cannot be written: %(fields)s.",
-                        fields=", ".join(self._fields[name].string for name in given),
-                    )
+        company = self.env["res.company"].browse(company_id)
+        changing = self.filtered(lambda o: o.company_id != company)
+        if not changing:
+            return
+        not_draft = changing.filtered(lambda o: o.status_category != "draft")
+        if not_draft:
+            raise UserError(
+                self.env._(
+                    "The company of an order cannot change once it has left draft "
+                    "(%(orders)s).",
+                    orders=", ".join(not_draft.mapped("name")),
                 )
+            )
+        if company not in self.env.user.company_ids:
+            raise UserError(
+                self.env._(
+                    "You cannot move orders to company %(company)s: you are not "
+                    "allowed in it.",
+                    company=company.sudo().exists().name or company_id,
+                )
+            )
 
     def _set_status_dates(self, now, entered=True):  # pylint: disable=missing-return
         """Record when orders entered their status (unless ``entered`` is False, at
@@ -819,16 +934,28 @@ class CrmOrder(models.Model):
         for keys, orders in groups.items():
             super(CrmOrder, orders).write(dict.fromkeys(keys, now))
 
-    def _log_status_changes(self, previous):
+    def _log_status_changes(self, previous, automatic=False, trigger=None):
         """Write one history row per order; ``previous`` maps an order id to its
-        previous status and the hours spent in it."""
+        previous status and the hours spent in it. The row names who made the
+        change (the current user, or the user named by a history import), whether
+        the system made it and the record that triggered it."""
+        if history_import(self.env):
+            change_type = "import"
+        elif automatic:
+            change_type = "system"
+        else:
+            change_type = "user"
+        trigger_ref = f"{trigger._name},{trigger.id}" if trigger else False
+        user_id = history_import_user_id(self.env)
         self.env["crm.order.status.history"].sudo().create(
             [
                 {
                     "order_id": order.id,
                     "status_from_id": previous[order.id][0].id,
                     "status_to_id": order.status_id.id,
-                    "user_id": self._status_change_user_id(),
+                    "user_id": user_id,
+                    "change_type": change_type,
+                    "trigger_ref": trigger_ref,
                     "date": order.date_status,
                     "duration_hours": previous[order.id][1],
                     "processing_hours": (
@@ -842,13 +969,6 @@ class CrmOrder(models.Model):
             ]
         )
 
-    def _status_change_user_id(self):
-        """Who made the change: the current user; superuser imports of historical
-        orders (and the demo data) may name the user in the context."""
-        if self.env.su and self.env.context.get("crm_order_status_user_id"):
-            return self.env.context["crm_order_status_user_id"]
-        return self.env.uid
-
     def _on_status_changed(self):
         """Hook run after orders changed status (won opportunities)."""
         done = self.filtered(
@@ -856,22 +976,20 @@ class CrmOrder(models.Model):
             and o.opportunity_id
             and o.company_id.crm_order_mark_won
         )
-        leads = done.opportunity_id.filtered(
+        # The opportunity may belong to another salesperson: what the user may not
+        # read is read and updated with sudo() (access, not a rule).
+        leads = done.opportunity_id.sudo().filtered(
             lambda lead: lead.active and not lead.stage_id.is_won
         )
         if leads:
-            # An automation of the order's completion: the opportunity may belong to
-            # another salesperson.
-            leads.sudo().action_set_won()
+            leads.action_set_won()
 
     def _run_status_automation(self):
         """Run the automation of the status the orders just entered (at creation,
         their first status): schedule its activity and send its email template to
         the customers, one batch per status. The emails go through the outgoing
-        queue and are posted in the chatter. Superuser imports of historical orders
-        (the demo data) skip it with the context key ``crm_order_skip_automation``."""
-        if self.env.su and self.env.context.get("crm_order_skip_automation"):
-            return
+        queue and are posted in the chatter. History imports do not run it (see
+        ``tools.history_import``)."""
         today = fields.Date.context_today(self)
         for status, orders in self.grouped("status_id").items():
             if status.activity_type_id:
@@ -937,7 +1055,9 @@ class CrmOrder(models.Model):
         """Map each partner id to the type its next order gets by default: the
         customer's default type, else Returning customer when its commercial entity
         already has an order that is not cancelled, else New customer."""
-        # Only the fields needed here: a partner has a hundred more.
+        # Read whoever creates the order (the fields are the sales team's); only the
+        # fields needed here: a partner has a hundred more.
+        partners = partners.sudo()
         partners.fetch(["commercial_partner_id", "crm_order_type_id"])
         entities = partners.commercial_partner_id
         entities.fetch(["crm_order_type_id"])
@@ -951,16 +1071,10 @@ class CrmOrder(models.Model):
                 ["commercial_partner_id"],
             )
             returning = {entity.id for (entity,) in groups}
-        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
         OrderType = self.env["crm.order.type"]
-        # ir.model.data is cached: no query, unlike env.ref(); archived types are
-        # not given to new orders.
-        new_type = OrderType.browse(
-            xmlid_to_id("crm_order_management.order_type_new", False)
-        ).filtered("active")
-        returning_type = OrderType.browse(
-            xmlid_to_id("crm_order_management.order_type_returning", False)
-        ).filtered("active")
+        # Archived types are not given to new orders.
+        new_type = self._order_type_by_xmlid("order_type_new")
+        returning_type = self._order_type_by_xmlid("order_type_returning")
         result = {}
         for partner in partners:
             entity = partner.commercial_partner_id
@@ -973,18 +1087,61 @@ class CrmOrder(models.Model):
         return result
 
     @api.model
+    def _order_type_by_xmlid(self, name):
+        """A type delivered by the addon, if active. ir.model.data is cached: no
+        query, unlike env.ref()."""
+        type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            f"crm_order_management.{name}", False
+        )
+        return self.env["crm.order.type"].browse(type_id).filtered("active")
+
+    @api.model
+    def _lock_customers(self, partner_ids):
+        """Create the orders of one customer one transaction at a time: the type of
+        an order and the customer's stored profile (loyalty, satisfaction) depend
+        on the customer's other orders. A no-op update of the customers' rows and
+        of their commercial entities: a concurrent transaction creating an order
+        for the same customer waits for this one, then fails with a serialization
+        error that Odoo retries (on retry it sees this order: a second first order
+        becomes a returning customer's). Not logged as a bad query, unlike a
+        conflict on the profile's update later in the transaction."""
+        if not partner_ids:
+            return
+        partners = self.env["res.partner"].browse(partner_ids).sudo()
+        ids = sorted(set(partners.ids) | set(partners.commercial_partner_id.ids))
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET id = id WHERE id = ANY(%s)", ids),
+            log_exceptions=False,
+        )
+
+    @api.model
     def _prepare_order_values(self, vals_list):
         """Fill the type and the number of new orders before they are inserted."""
         untyped = [
             v for v in vals_list if not v.get("order_type_id") and v.get("partner_id")
         ]
         if untyped:
-            partners = self.env["res.partner"].browse(
-                {v["partner_id"] for v in untyped}
+            Partner = self.env["res.partner"]
+            types = self._default_order_types(
+                Partner.browse({vals["partner_id"] for vals in untyped})
             )
-            types = self._default_order_types(partners)
+            # A new customer has one new customer's order: the first of the batch,
+            # and, across transactions, the first to commit (_lock_customers).
+            new_type = self._order_type_by_xmlid("order_type_new")
+            returning_type = self._order_type_by_xmlid("order_type_returning")
+            first_orders = set()
             for vals in untyped:
-                vals["order_type_id"] = types[vals["partner_id"]].id
+                partner = Partner.browse(vals["partner_id"])
+                order_type = types[partner.id]
+                if new_type and order_type == new_type:
+                    entity_id = partner.commercial_partner_id.id
+                    if entity_id in first_orders:
+                        order_type = returning_type or new_type
+                    first_orders.add(entity_id)
+                vals["order_type_id"] = order_type.id
+        self._lock_customers(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
         status = None
         for vals in vals_list:
             if not vals.get("status_id"):
@@ -998,8 +1155,16 @@ class CrmOrder(models.Model):
         OrderType = self.env["crm.order.type"].sudo()
         for type_id, type_vals in to_number.items():
             sequence = OrderType.browse(type_id).sequence_id
+            if not type_id:
+                continue  # refused below: the type is required
             if not sequence:
-                continue
+                raise UserError(
+                    self.env._(
+                        "Order type %(type)s has no numbering sequence: give it one "
+                        "in its settings.",
+                        type=OrderType.browse(type_id).display_name,
+                    )
+                )
             dates = [
                 fields.Datetime.to_datetime(v.get("date_order"))
                 or fields.Datetime.now()
@@ -1071,11 +1236,36 @@ class CrmOrder(models.Model):
         # What another transaction committed since the search: read it again.
         batch.invalidate_recordset()
         batch = batch.filtered_domain(self._recurrence_due_domain(today))
-        created = batch._generate_recurring_orders(today)
+        created = self.browse()
+        for template in batch:
+            created |= template._generate_recurring_orders_safely(today)
         self.env["ir.cron"]._notify_progress(
             done=len(batch), remaining=max(len(locked) - batch_size, 0)
         )
         return len(created)
+
+    def _generate_recurring_orders_safely(self, today):
+        """Generate the orders of one recurring order in a savepoint: a failure is
+        logged and noted in its chatter, and the other recurring orders go on."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._generate_recurring_orders(today)
+        except (UserError, ValidationError) as error:
+            _logger.warning(
+                "Recurring order %s (id %s) could not generate its orders: %s",
+                self.name,
+                self.id,
+                error,
+            )
+            self.message_post(
+                body=self.env._(
+                    "The scheduled action could not generate the next orders of "
+                    "this recurring order: %(error)s",
+                    error=str(error),
+                ),
+            )
+            return self.browse()
 
     def _generate_recurring_orders(self, today):
         """Create the orders of every occurrence of these templates dated on or
@@ -1092,21 +1282,39 @@ class CrmOrder(models.Model):
         for template in self:
             count = len(existing[template.id])
             occurrence = template.recurrence_next_date
+            due = []
             while occurrence and occurrence <= today:
                 if template._recurrence_ended(occurrence, count):
                     occurrence = False
                     break
                 if occurrence not in existing[template.id]:
-                    vals_list.append(
-                        template._prepare_recurring_order_values(occurrence)
-                    )
+                    due.append(occurrence)
                     count += 1
                 occurrence = template._next_occurrence(occurrence)
             if occurrence and template._recurrence_ended(occurrence, count):
                 occurrence = False
+            skipped, due = due[:-RECURRENCE_CATCH_UP], due[-RECURRENCE_CATCH_UP:]
+            if skipped:
+                template._note_skipped_occurrences(skipped)
+            vals_list += [template._prepare_recurring_order_values(day) for day in due]
             template.recurrence_next_date = occurrence
-        # Ordered by template, then by date: numbers follow the occurrences.
-        return self.create(vals_list)
+        # Ordered by template, then by date: numbers follow the occurrences. The
+        # generated orders name their template and occurrence, fields the server
+        # owns.
+        return with_server_values(self).create(vals_list).with_env(self.env)
+
+    def _note_skipped_occurrences(self, skipped):
+        self.ensure_one()
+        self.message_post(
+            body=self.env._(
+                "The scheduled action was %(count)s occurrences behind (%(first)s to "
+                "%(last)s): it generated the last %(kept)s only.",
+                count=len(skipped) + RECURRENCE_CATCH_UP,
+                first=skipped[0],
+                last=skipped[-1],
+                kept=RECURRENCE_CATCH_UP,
+            ),
+        )
 
     def _recurrence_ended(self, occurrence, count):
         self.ensure_one()
@@ -1122,7 +1330,11 @@ class CrmOrder(models.Model):
         following occurrences keep that day (Jan 31, Feb 29, Mar 29)."""
         self.ensure_one()
         step = self.recurrence_interval
-        return occurrence + relativedelta(**{f"{self.recurrence_unit}s": step})
+        try:
+            following = occurrence + relativedelta(**{f"{self.recurrence_unit}s": step})
+        except (OverflowError, ValueError):
+            return False
+        return following if following <= DATE_MAX else False
 
     def _prepare_recurring_order_values(self, occurrence):
         self.ensure_one()

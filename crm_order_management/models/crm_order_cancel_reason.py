@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import check_client_values
 
 
 class CrmOrderCancelReason(models.Model):
@@ -10,3 +12,12 @@ class CrmOrderCancelReason(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_client_values(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_client_values(self, [vals])
+        return super().write(vals)

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..validation import check_value_types
+from ..tools import check_client_values
 
 
 class CrmOrderLine(models.Model):
@@ -140,13 +140,19 @@ class CrmOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_value_types(self, vals_list)
+        check_client_values(self, vals_list)
         lines = super().create(vals_list)
         lines.order_id._check_lines_editable()
         return lines
 
     def write(self, vals):
-        check_value_types(self, [vals])
+        check_client_values(self, [vals])
+        if "order_id" in vals and any(
+            line.order_id.id != vals["order_id"] for line in self
+        ):
+            raise UserError(
+                self.env._("An order line cannot be moved to another order.")
+            )
         self.order_id._check_lines_editable()
         res = super().write(vals)
         if "order_id" in vals:

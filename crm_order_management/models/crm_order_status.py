@@ -2,6 +2,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from ..tools import check_client_values
+
 STATUS_CATEGORIES = [
     ("draft", "Draft"),
     ("open", "In progress"),
@@ -112,10 +114,12 @@ class CrmOrderStatus(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_client_values(self, vals_list)
         self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
+        check_client_values(self, [vals])
         if {"sequence", "category", "active"} & set(vals):
             self.env.registry.clear_cache()
         return super().write(vals)

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..fields import NullableFloat
+from ..tools import NullableFloat
 
 
 class CrmOrderStatusHistory(models.Model):
@@ -27,6 +27,18 @@ class CrmOrderStatusHistory(models.Model):
         "crm.order.status", string="To", required=True, ondelete="restrict"
     )
     user_id = fields.Many2one("res.users", string="Changed By", required=True)
+    change_type = fields.Selection(
+        [("user", "By a User"), ("system", "Automatic"), ("import", "Imported")],
+        required=True,
+        default="user",
+        help="Made by a user, by the system (a scheduled action, a payment or "
+        "delivery hook), or imported with historical orders.",
+    )
+    trigger_ref = fields.Reference(
+        selection="_selection_trigger_model",
+        string="Triggered By",
+        help="The record that caused an automatic change (a payment, a delivery).",
+    )
     date = fields.Datetime(required=True, index=True)
     duration_hours = fields.Float(
         string="Hours in Previous Status",
@@ -40,6 +52,13 @@ class CrmOrderStatusHistory(models.Model):
         help="On a change to a done status: hours since the order first left draft "
         "(the processing time the metrics average).",
     )
+
+    @api.model
+    def _selection_trigger_model(self):
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([])
+        ]
 
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("The status history of an order cannot be edited."))

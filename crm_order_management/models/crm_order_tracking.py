@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import check_client_values, history_import, with_server_values
+
 TRACKING_KINDS = [
     ("call", "Call"),
     ("email", "Email"),
@@ -15,6 +17,9 @@ class CrmOrderTracking(models.Model):
     _name = "crm.order.tracking"
     _description = "Order Tracking Event"
     _order = "date desc, id desc"
+    # The author is the user who logs the event (see tools.check_client_values);
+    # the activity is named by the server when an activity marked done logs it.
+    _crm_server_fields = ("user_id", "activity_type_id")
 
     order_id = fields.Many2one(
         "crm.order", required=True, ondelete="cascade", index=True
@@ -31,6 +36,7 @@ class CrmOrderTracking(models.Model):
         "res.users",
         string="Logged By",
         required=True,
+        readonly=True,
         default=lambda self: self.env.user,
         index=True,
     )
@@ -49,23 +55,42 @@ class CrmOrderTracking(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                self._check_tracking_values(vals)
+        # Naming oneself as the author is what the server does anyway.
+        vals_list = [
+            {
+                name: value
+                for name, value in vals.items()
+                if not (name == "user_id" and value == self.env.uid)
+            }
+            for vals in vals_list
+        ]
+        check_client_values(self, vals_list)
+        for vals in vals_list:
+            self._check_tracking_values(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            self._check_tracking_values(vals)
+        check_client_values(self, [vals])
+        if "order_id" in vals and any(
+            event.order_id.id != vals["order_id"] for event in self
+        ):
+            raise UserError(
+                self.env._("A tracking event cannot be moved to another order.")
+            )
+        self._check_tracking_values(vals)
         return super().write(vals)
 
     def _check_tracking_values(self, vals):
-        """Events count in the tracking metrics: a user logs them under their own
-        name, and not in the future."""
-        if vals.get("user_id") and vals["user_id"] != self.env.uid:
-            raise UserError(
-                self.env._("A tracking event is logged under your own name.")
-            )
+        """Events count in the tracking metrics: they are not in the future (a
+        history import logs past events of other users)."""
+        if history_import(self.env):
+            return
         date = fields.Datetime.to_datetime(vals.get("date"))
         if date and date > fields.Datetime.now():
             raise UserError(self.env._("A tracking event cannot be in the future."))
+
+    @api.model
+    def _log_from_activities(self, vals_list):
+        """Log the events of activities marked done, under the name of the user who
+        marked them (the server's own values: author and activity)."""
+        return with_server_values(self.sudo()).create(vals_list)

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools import check_client_values
+
 
 class CrmOrderTransition(models.Model):
     _name = "crm.order.transition"
@@ -25,6 +27,17 @@ class CrmOrderTransition(models.Model):
         string="Order Types",
         help="Order types this transition applies to. Empty: every type.",
     )
+    manual = fields.Boolean(
+        string="By Users",
+        default=True,
+        help="Users of the allowed groups may make this change.",
+    )
+    automatic = fields.Boolean(
+        string="By the System",
+        help="The system may make this change by itself, whoever is logged in: "
+        "scheduled actions and the hooks of other modules (a payment, a delivery). "
+        "The allowed groups do not apply to it.",
+    )
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -33,7 +46,21 @@ class CrmOrderTransition(models.Model):
             "CHECK (from_status_id != to_status_id)",
             "A transition must lead to another status.",
         ),
+        (
+            "made_by_someone",
+            "CHECK (manual OR automatic)",
+            "A transition is made by users, by the system, or both.",
+        ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_client_values(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_client_values(self, [vals])
+        return super().write(vals)
 
     @api.depends("from_status_id", "to_status_id")
     def _compute_display_name(self):
@@ -48,6 +75,15 @@ class CrmOrderTransition(models.Model):
         ``order_type``."""
         user_groups = user.groups_id
         return self.filtered(
-            lambda t: (not t.order_type_ids or order_type in t.order_type_ids)
+            lambda t: t.manual
+            and (not t.order_type_ids or order_type in t.order_type_ids)
             and (not t.group_ids or t.group_ids & user_groups)
+        )
+
+    def _applies_to_system(self, order_type):
+        """The transitions of ``self`` that the system may make by itself on orders
+        of ``order_type``."""
+        return self.filtered(
+            lambda t: t.automatic
+            and (not t.order_type_ids or order_type in t.order_type_ids)
         )

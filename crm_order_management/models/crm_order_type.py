@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools import check_client_values
+
 
 class CrmOrderType(models.Model):
     _name = "crm.order.type"
@@ -51,6 +53,7 @@ class CrmOrderType(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_client_values(self, vals_list)
         types = super().create(vals_list)
         for order_type in types.filtered(lambda t: not t.sequence_id):
             order_type.sequence_id = (
@@ -61,6 +64,7 @@ class CrmOrderType(models.Model):
         return types
 
     def write(self, vals):
+        check_client_values(self, [vals])
         res = super().write(vals)
         if "sequence_prefix" in vals or "company_id" in vals:
             for order_type in self.filtered("sequence_id"):

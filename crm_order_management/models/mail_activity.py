@@ -29,5 +29,5 @@ class MailActivity(models.Model):
         ]
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if events:
-            self.env["crm.order.tracking"].sudo().create(events)
+            self.env["crm.order.tracking"]._log_from_activities(events)
         return result

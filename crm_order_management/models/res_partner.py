@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..tools import check_client_values, with_server_values
+
 LOYALTY_LEVELS = [
     ("new", "Newcomer"),
     ("occasional", "Occasional"),
@@ -13,6 +15,22 @@ NEW_CUSTOMER_DAYS = 90
 LOYAL_MIN_ORDERS = 4
 LOYAL_MIN_TENURE_DAYS = 180
 AT_RISK_MIN_DAYS = 30
+# The addon's fields on customers: for the sales team only (portal users and
+# internal users without sales rights see none of them).
+SALES = "sales_team.group_sale_salesman"
+CRM_PARTNER_FIELDS = (
+    "crm_order_ids",
+    "crm_order_count",
+    "crm_order_total",
+    "crm_order_currency_id",
+    "crm_order_first_date",
+    "crm_order_last_date",
+    "customer_needs",
+    "crm_order_type_id",
+    "crm_order_entity_ids",
+    "crm_satisfaction",
+    "crm_loyalty",
+)
 
 
 def loyalty_level(count, first, last, today):
@@ -43,11 +61,14 @@ def loyalty_level(count, first, last, today):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    crm_order_ids = fields.One2many("crm.order", "partner_id", string="Customer Orders")
+    crm_order_ids = fields.One2many(
+        "crm.order", "partner_id", string="Customer Orders", groups=SALES
+    )
     crm_order_count = fields.Integer(
         string="Customer Order Count",
         compute="_compute_crm_order_stats",
         help="Orders of this customer and its contacts, cancelled ones included.",
+        groups=SALES,
     )
     crm_order_total = fields.Monetary(
         string="Total Ordered",
@@ -55,29 +76,39 @@ class ResPartner(models.Model):
         currency_field="crm_order_currency_id",
         help="Total of the customer's orders that are not cancelled, in the current "
         "company (and its currency).",
+        groups=SALES,
     )
     crm_order_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_crm_order_stats"
+        "res.currency",
+        compute="_compute_crm_order_stats",
+        groups=SALES,
     )
     crm_order_first_date = fields.Datetime(
-        string="First Order", compute="_compute_crm_order_stats"
+        string="First Order",
+        compute="_compute_crm_order_stats",
+        groups=SALES,
     )
     crm_order_last_date = fields.Datetime(
-        string="Last Order", compute="_compute_crm_order_stats"
+        string="Last Order",
+        compute="_compute_crm_order_stats",
+        groups=SALES,
     )
     customer_needs = fields.Text(
-        help="What this customer needs: products, services, expectations."
+        help="What this customer needs: products, services, expectations.",
+        groups=SALES,
     )
     crm_order_type_id = fields.Many2one(
         "crm.order.type",
         string="Default Order Type",
         company_dependent=True,
         help="Type given to this customer's new orders when none is chosen.",
+        groups=SALES,
     )
     crm_order_entity_ids = fields.One2many(
         "crm.order",
         "commercial_partner_id",
         string="Orders of the Commercial Entity",
+        groups=SALES,
     )
     crm_satisfaction = fields.Float(
         string="Satisfaction",
@@ -87,6 +118,7 @@ class ResPartner(models.Model):
         aggregator="avg",
         help="Average customer rating (1 to 5) of the rated orders of this customer "
         "and its contacts; 0 when none is rated.",
+        groups=SALES,
     )
     crm_loyalty = fields.Selection(
         LOYALTY_LEVELS,
@@ -99,7 +131,37 @@ class ResPartner(models.Model):
         "Occasional, Loyal (4 orders or more over 6 months or more, ordering at "
         "their usual pace), At Risk (no order for more than twice their usual "
         "interval). Updated with every order and once a day.",
+        groups=SALES,
     )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_crm_values(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_crm_values([vals])
+        return super().write(vals)
+
+    def _check_crm_values(self, vals_list):
+        """The addon's fields: satisfaction and loyalty are the server's, the
+        others are checked for their types."""
+        check_client_values(
+            self,
+            [
+                {name: vals[name] for name in CRM_PARTNER_FIELDS if name in vals}
+                for vals in vals_list
+            ],
+            fnames=CRM_PARTNER_FIELDS,
+        )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
 
     @api.depends(
         "commercial_partner_id.crm_order_entity_ids.date_order",
@@ -165,7 +227,7 @@ class ResPartner(models.Model):
                     changes.setdefault(loyalty, self.sudo())
                     changes[loyalty] |= partner
             for loyalty, changed in changes.items():
-                changed.write({"crm_loyalty": loyalty})
+                with_server_values(changed).write({"crm_loyalty": loyalty})
             done += len(entities)
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=len(entity_ids) - done

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import create_unique_index
 
-from ..fields import NullableFloat
+from ..tools import DATE_MAX, DATE_MIN, NullableFloat
 from . import kpi_formulas as kpi
 
 _logger = logging.getLogger(__name__)
@@ -216,10 +216,23 @@ class CrmOrderKpi(models.Model):
             raise AccessError(
                 self.env._("Only sales managers can recompute order metrics.")
             )
-        date_from = fields.Date.to_date(date_from)
-        date_to = fields.Date.to_date(date_to)
+        try:
+            date_from = fields.Date.to_date(date_from)
+            date_to = fields.Date.to_date(date_to)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._("Give the dates as YYYY-MM-DD (%(error)s).", error=error)
+            ) from error
         if not date_from or not date_to or date_from > date_to:
             raise UserError(self.env._("Give a start date on or before the end date."))
+        if date_from < DATE_MIN or date_to > DATE_MAX:
+            raise UserError(
+                self.env._(
+                    "Metrics are computed for dates from %(min)s to %(max)s.",
+                    min=DATE_MIN,
+                    max=DATE_MAX,
+                )
+            )
         granularities = granularities or list(kpi.GRANULARITIES)
         unknown = set(granularities) - set(kpi.GRANULARITIES)
         if unknown:
@@ -394,7 +407,8 @@ class CrmOrderKpi(models.Model):
     def _query_history(self, periods, low, high):
         # S (completed, cancelled), N and Tp: the status changes of the period. The
         # rows carry their order's company and type, and on a change to done the
-        # hours since the order left draft: no join with the orders.
+        # hours since the order left draft: no join with the orders. Changes the
+        # system made (a payment, a delivery) were made by no processing staff.
         return self._grouped_with(
             periods,
             SQL(
@@ -402,8 +416,8 @@ class CrmOrderKpi(models.Model):
                 "AS completed_count, "
                 "COUNT(DISTINCT h.order_id) FILTER (WHERE s.category = 'cancel') "
                 "AS cancelled_count, "
-                "COUNT(DISTINCT h.user_id) FILTER (WHERE h.status_from_id IS NOT NULL) "
-                "AS processor_count, "
+                "COUNT(DISTINCT h.user_id) FILTER (WHERE h.status_from_id IS NOT NULL "
+                "AND h.change_type != 'system') AS processor_count, "
                 "AVG(h.processing_hours) FILTER (WHERE s.category = 'done') "
                 "AS processing_hours"
             ),

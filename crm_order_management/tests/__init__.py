@@ -19,3 +19,4 @@ from . import test_crm_order_recurrence
 from . import test_crm_order_automation
 from . import test_crm_order_cancel
 from . import test_crm_order_rating_link
+from . import test_crm_order_integrity

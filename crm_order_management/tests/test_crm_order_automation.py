@@ -220,7 +220,7 @@ class TestCrmOrderAutomation(CrmOrderCommon):
 
     def test_superuser_import_skips_automation(self):
         order = self._move(self._create_order(), self.status_payment)
-        order.with_context(crm_order_skip_automation=True).write(
+        order.with_context(crm_order_import=True).write(
             {"status_id": self.status_shipment.id}
         )
         self.assertFalse(self._activities(order))
@@ -228,7 +228,7 @@ class TestCrmOrderAutomation(CrmOrderCommon):
     def test_skip_key_ignored_for_users(self):
         order = self._move(self._create_order(), self.status_payment)
         order.with_user(self.salesman).with_context(
-            crm_order_skip_automation=True
+            crm_order_import=True
         ).action_set_status(self.status_shipment.id)
         self.assertEqual(len(self._activities(order)), 1)
 

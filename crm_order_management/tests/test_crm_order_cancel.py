@@ -143,7 +143,9 @@ class TestCrmOrderCancel(CrmOrderCommon):
 
     def test_superuser_import_needs_no_reason(self):
         order = self._create_order()
-        order.write({"status_id": self.status_cancelled.id})
+        order.with_context(crm_order_import=True).write(
+            {"status_id": self.status_cancelled.id}
+        )
         self.assertEqual(order.status_id, self.status_cancelled)
         self.assertFalse(order.cancel_reason_id)
 

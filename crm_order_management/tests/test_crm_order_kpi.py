@@ -278,7 +278,7 @@ class TestCrmOrderKpiScenario(CrmOrderCommon):
         cls.o7 = cls._k_order(cls.delta, R, "2024-02-10 10:00:00", cls.cid, cls.chair)
         cls._k_moves(cls.o7, (cls.status_cancelled, "2024-02-12 10:00:00", cls.cid))
 
-        cls.env["crm.order.tracking"].create(
+        cls.env["crm.order.tracking"].with_context(crm_order_import=True).create(
             [
                 cls._event(cls.o1, cls.ann, "2024-03-05 09:00:00", "call"),
                 cls._event(cls.o1, cls.bob, "2024-03-06 15:00:00", "email"),
@@ -289,20 +289,30 @@ class TestCrmOrderKpiScenario(CrmOrderCommon):
                 cls._event(cls.o7, cls.cid, "2024-02-11 10:00:00", "email"),
             ]
         )
-        cls.o1.write({"rating": 5, "rating_date": "2024-03-08 10:00:00"})
-        cls.o2.write({"rating": 3, "rating_date": "2024-03-20 10:00:00"})
-        cls.o4.write({"rating": 2, "rating_date": "2024-04-03 09:00:00"})
+        cls.o1.with_context(crm_order_import=True).write(
+            {"rating": 5, "rating_date": "2024-03-08 10:00:00"}
+        )
+        cls.o2.with_context(crm_order_import=True).write(
+            {"rating": 3, "rating_date": "2024-03-20 10:00:00"}
+        )
+        cls.o4.with_context(crm_order_import=True).write(
+            {"rating": 2, "rating_date": "2024-04-03 09:00:00"}
+        )
 
         # The main company, same month: must not count in KPI Scenario Co.
-        other = cls.env["crm.order"].create(
-            {
-                "partner_id": cls.customer.id,
-                "user_id": cls.salesman.id,
-                "order_type_id": N.id,
-                "date_order": "2024-03-05 10:00:00",
-                "date_status": "2024-03-05 10:00:00",
-                "line_ids": [cls._line(product=cls.service)],
-            }
+        other = (
+            cls.env["crm.order"]
+            .with_context(crm_order_import=True)
+            .create(
+                {
+                    "partner_id": cls.customer.id,
+                    "user_id": cls.salesman.id,
+                    "order_type_id": N.id,
+                    "date_order": "2024-03-05 10:00:00",
+                    "date_status": "2024-03-05 10:00:00",
+                    "line_ids": [cls._line(product=cls.service)],
+                }
+            )
         )
         for status, when in (
             (cls.status_payment, "2024-03-05 11:00:00"),
@@ -310,11 +320,15 @@ class TestCrmOrderKpiScenario(CrmOrderCommon):
             (cls.status_receipt, "2024-03-05 13:00:00"),
             (cls.status_completed, "2024-03-06 10:00:00"),
         ):
-            other.write({"status_id": status.id, "date_status": when})
-        cls.env["crm.order.tracking"].create(
+            other.with_context(crm_order_import=True).write(
+                {"status_id": status.id, "date_status": when}
+            )
+        cls.env["crm.order.tracking"].with_context(crm_order_import=True).create(
             cls._event(other, cls.salesman, "2024-03-06 11:00:00", "call")
         )
-        other.write({"rating": 1, "rating_date": "2024-03-07 10:00:00"})
+        other.with_context(crm_order_import=True).write(
+            {"rating": 1, "rating_date": "2024-03-07 10:00:00"}
+        )
 
     # ------------------------------------------------------------
     # HELPERS
@@ -326,7 +340,7 @@ class TestCrmOrderKpiScenario(CrmOrderCommon):
         ``creator`` (its salesperson), one line per product."""
         return (
             cls.env["crm.order"]
-            .with_context(crm_order_status_user_id=creator.id, tracking_disable=True)
+            .with_context(crm_order_import=creator.id, tracking_disable=True)
             .create(
                 {
                     "partner_id": partner.id,
@@ -346,9 +360,9 @@ class TestCrmOrderKpiScenario(CrmOrderCommon):
         """Backdated status changes ``(status, when, user)``, as historical
         imports do (superuser only)."""
         for status, when, user in moves:
-            order.with_context(
-                crm_order_status_user_id=user.id, tracking_disable=True
-            ).write({"status_id": status.id, "date_status": when})
+            order.with_context(crm_order_import=user.id, tracking_disable=True).write(
+                {"status_id": status.id, "date_status": when}
+            )
 
     @staticmethod
     def _event(order, user, when, kind):

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import CrmOrderCommon
@@ -101,6 +102,22 @@ class TestCrmOrderNumbering(CrmOrderCommon):
         order = self._create_order(order_type_id=order_type.id)
         self.assertEqual(order.name, "EXPO/2026/00002")
 
-    def test_given_number_is_kept(self):
-        order = self._create_order(order_type_id=self.type_new.id, name="IMPORT-42")
+    def test_given_number_is_refused(self):
+        # The number is the server's: a client cannot choose or reuse one.
+        with self.assertRaisesRegex(UserError, r"cannot be written: Number \(name\)"):
+            self._create_order(order_type_id=self.type_new.id, name="IMPORT-42")
+        self.assertFalse(self.env["crm.order"].search([("name", "=", "IMPORT-42")]))
+
+    def test_given_number_is_kept_by_a_history_import(self):
+        order = (
+            self.env["crm.order"]
+            .with_context(crm_order_import=True)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_type_id": self.type_new.id,
+                    "name": "IMPORT-42",
+                }
+            )
+        )
         self.assertEqual(order.name, "IMPORT-42")

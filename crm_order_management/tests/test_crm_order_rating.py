@@ -119,7 +119,9 @@ class TestCrmOrderRating(CrmOrderCommon):
         self.assertEqual(self.order.rating_date, rating_date)
 
     def test_superuser_import_keeps_the_given_rating_date(self):
-        self.order.write({"rating": 3, "rating_date": "2024-03-08 10:00:00"})
+        self.order.with_context(crm_order_import=True).write(
+            {"rating": 3, "rating_date": "2024-03-08 10:00:00"}
+        )
         self.assertEqual(self.order.rating_date, _dt("2024-03-08 10:00:00"))
 
     def test_rating_is_not_copied(self):

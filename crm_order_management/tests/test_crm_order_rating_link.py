@@ -2,6 +2,7 @@
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import CrmOrderCommon
@@ -68,12 +69,12 @@ class TestCrmOrderRatingLink(CrmOrderCommon):
         self.assertEqual(order.rating, 3)
         self.assertFalse(order.rating_comment)
 
-    def test_link_rating_of_an_order_not_completed_is_ignored(self):
+    def test_link_rating_of_an_order_not_completed_is_refused(self):
         order = self._move(self._create_order(), self.status_payment)
         token = order._rating_get_access_token()
-        rating = self._apply_as_public(order, 5, token, feedback="Great")
-        # recorded as Odoo's rating, but not the order's rating
-        self.assertTrue(rating.consumed)
+        with self.assertRaisesRegex(UserError, "Only completed orders can be rated"):
+            self._apply_as_public(order, 5, token, feedback="Great")
+        self.assertFalse(order.rating_ids.consumed)
         self.assertEqual(order.rating, 0)
         self.assertFalse(order.rating_comment)
         self.assertFalse(order.rating_date)

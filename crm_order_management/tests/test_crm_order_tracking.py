@@ -90,7 +90,7 @@ class TestCrmOrderTrackingLog(CrmOrderCommon):
 
     def test_superuser_imports_events_of_other_users(self):
         # historical imports (and the metrics' test scenarios) name the user
-        event = self.Tracking.create(
+        event = self.Tracking.with_context(crm_order_import=True).create(
             {
                 "order_id": self.order.id,
                 "user_id": self.salesman_other.id,

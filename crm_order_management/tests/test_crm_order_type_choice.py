@@ -56,8 +56,8 @@ class TestCrmOrderTypeChoice(CrmOrderCommon):
         )
         self.assertEqual(order.order_type_id, self.type_recurring)
 
-    def test_orders_created_together_for_new_customer_are_new(self):
-        # the type is chosen from the orders that existed before the create call
+    def test_orders_created_together_for_new_customer_one_is_new(self):
+        # a new customer has one new customer's order: the first of the batch
         orders = (
             self.env["crm.order"]
             .with_user(self.salesman)
@@ -68,4 +68,5 @@ class TestCrmOrderTypeChoice(CrmOrderCommon):
                 ]
             )
         )
-        self.assertEqual(orders.order_type_id, self.type_new)
+        self.assertEqual(orders[0].order_type_id, self.type_new)
+        self.assertEqual(orders[1].order_type_id, self.type_returning)

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import clean_context
 
+from ..tools import check_client_values
+
 
 class CrmOrderCancel(models.TransientModel):
     _name = "crm.order.cancel"
@@ -13,6 +15,15 @@ class CrmOrderCancel(models.TransientModel):
         "crm.order.cancel.reason", string="Reason", required=True
     )
     cancel_note = fields.Text(string="Note")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_client_values(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_client_values(self, [vals])
+        return super().write(vals)
 
     @api.model
     def default_get(self, fields_list):

@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import check_client_values
+
 
 class CrmOrderKpiRecompute(models.TransientModel):
     _name = "crm.order.kpi.recompute"
@@ -20,6 +22,15 @@ class CrmOrderKpiRecompute(models.TransientModel):
     granularity_day = fields.Boolean(string="Days", default=True)
     granularity_week = fields.Boolean(string="Weeks", default=True)
     granularity_month = fields.Boolean(string="Months", default=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_client_values(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_client_values(self, [vals])
+        return super().write(vals)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

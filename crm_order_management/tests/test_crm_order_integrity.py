@@ -1,0 +1,874 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The rules hold on every path: each finding of the integrity review, tried as an
+ordinary user over XML-RPC (HttpCase.xmlrpc_object reaches the server the test
+runs), or with sudo() where the finding was about sudo(). Each refusal is checked
+for its message and for the database left unchanged."""
+
+import math
+import xmlrpc.client
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
+
+from .common import CrmOrderCommon
+
+
+class CrmOrderXmlrpcCase(CrmOrderCommon, HttpCase):
+    """XML-RPC calls as the test users (their password is their login)."""
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    @mute_logger("odoo.http")
+    def assertRefused(self, message, user, model, method, *args, **kwargs):
+        """The call fails with a fault whose text contains ``message``."""
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(user, model, method, *args, **kwargs)
+        self.assertIn(message, caught.exception.faultString)
+        self.env.invalidate_all()
+
+
+@tagged("post_install", "-at_install")
+class TestServerOwnedFields(CrmOrderXmlrpcCase):
+    """Findings 1, 2 and 6: derived figures and numbers are the server's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.done_order = cls._complete(cls._create_order(lines=[(2.0, 74.5, 0.0)]))
+
+    def test_status_category_cannot_be_written(self):
+        self.assertRefused(
+            "Status Category (status_category)",
+            self.salesman,
+            "crm.order",
+            "write",
+            [self.done_order.id],
+            {"status_category": "draft"},
+        )
+        self.assertEqual(self.done_order.status_category, "done")
+        # The lines of the completed order stay locked.
+        self.assertRefused(
+            "cannot be changed",
+            self.salesman,
+            "crm.order.line",
+            "write",
+            self.done_order.line_ids.ids,
+            {"price_unit": 0.25},
+        )
+        self.assertEqual(self.done_order.amount_total, 149.0)
+
+    def test_completed_order_cannot_be_deleted_through_its_category(self):
+        self.assertRefused(
+            "cannot be written",
+            self.salesman,
+            "crm.order",
+            "write",
+            [self.done_order.id],
+            {"status_category": "cancel"},
+        )
+        self.assertRefused(
+            "Only draft or cancelled orders can be deleted",
+            self.salesman,
+            "crm.order",
+            "unlink",
+            [self.done_order.id],
+        )
+        self.assertTrue(self.done_order.exists())
+        self.assertEqual(len(self.done_order.status_history_ids), 5)
+
+    def test_amounts_and_customer_entity_cannot_be_written(self):
+        contact = self.customer_contact
+        for vals, label in (
+            ({"amount_total": 1e9}, "Total (amount_total)"),
+            ({"amount_untaxed": 1.0}, "Untaxed Amount (amount_untaxed)"),
+            ({"commercial_partner_id": contact.id}, "(commercial_partner_id)"),
+            ({"currency_id": self.env.ref("base.EUR").id}, "(currency_id)"),
+        ):
+            with self.subTest(vals=vals):
+                self.assertRefused(
+                    label,
+                    self.salesman,
+                    "crm.order",
+                    "write",
+                    [self.done_order.id],
+                    vals,
+                )
+        self.assertEqual(self.done_order.amount_total, 149.0)
+        self.assertEqual(self.done_order.commercial_partner_id, self.customer)
+        self.assertEqual(self.done_order.currency_id, self.currency)
+
+    def test_customer_profile_cannot_be_written(self):
+        self.assertEqual(self.customer.crm_loyalty, "new")
+        for vals, label in (
+            ({"crm_loyalty": "at_risk"}, "Loyalty (crm_loyalty)"),
+            ({"crm_satisfaction": 1.0}, "Satisfaction (crm_satisfaction)"),
+        ):
+            with self.subTest(vals=vals):
+                self.assertRefused(
+                    label,
+                    self.salesman,
+                    "res.partner",
+                    "write",
+                    [self.customer.id],
+                    vals,
+                )
+        self.assertEqual(self.customer.crm_loyalty, "new")
+        self.assertEqual(self.customer.crm_satisfaction, 0.0)
+
+    def test_order_number_is_given_by_the_server(self):
+        order = self._create_order()
+        self.assertRefused(
+            "Number (name)",
+            self.salesman,
+            "crm.order",
+            "create",
+            {"partner_id": self.customer.id, "name": self.done_order.name},
+        )
+        self.assertRefused(
+            "Number (name)",
+            self.salesman,
+            "crm.order",
+            "write",
+            [order.id],
+            {"name": self.done_order.name},
+        )
+        self.assertEqual(
+            self.env["crm.order"].search_count([("name", "=", self.done_order.name)]),
+            1,
+        )
+
+    @mute_logger("odoo.sql_db")
+    def test_order_numbers_are_unique_in_the_database(self):
+        with self.assertRaises(IntegrityError):
+            self.env["crm.order"].with_context(crm_order_import=True).create(
+                {"partner_id": self.customer.id, "name": self.done_order.name}
+            )
+
+    def test_lines_and_events_cannot_change_order_or_company(self):
+        other = self._create_order()
+        line = other.line_ids
+        event = (
+            self.env["crm.order.tracking"]
+            .with_user(self.salesman)
+            .create({"order_id": other.id, "kind": "call"})
+        )
+        company_b = self.env["res.company"].create({"name": "Lotus Branch B"})
+        for model, record in (("crm.order.line", line), ("crm.order.tracking", event)):
+            with self.subTest(model=model):
+                self.assertRefused(
+                    "(company_id)",
+                    self.salesman,
+                    model,
+                    "write",
+                    record.ids,
+                    {"company_id": company_b.id},
+                )
+                self.assertRefused(
+                    "cannot be moved to another order",
+                    self.salesman,
+                    model,
+                    "write",
+                    record.ids,
+                    {"order_id": self._create_order().id},
+                )
+                self.assertEqual(record.company_id, self.company)
+                self.assertEqual(record.order_id, other)
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyIsolation(CrmOrderXmlrpcCase):
+    """Finding 3: an order does not leave its company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Lotus Branch B"})
+        cls.user_a = new_test_user(
+            cls.env,
+            login="crm_order_integrity_a",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.user_ab = new_test_user(
+            cls.env,
+            login="crm_order_integrity_ab",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, (cls.company | cls.company_b).ids)],
+        )
+
+    def test_order_cannot_move_to_a_company_of_another_user(self):
+        order = self._create_order(user=self.user_a)
+        self.assertRefused(
+            "you are not allowed in it",
+            self.user_a,
+            "crm.order",
+            "write",
+            [order.id],
+            {"company_id": self.company_b.id},
+        )
+        self.assertEqual(order.company_id, self.company)
+        self.assertEqual(order.line_ids.company_id, self.company)
+
+    def test_order_keeps_its_company_once_out_of_draft(self):
+        order = self._move(
+            self._create_order(user=self.user_ab),
+            self.status_payment,
+            user=self.user_ab,
+        )
+        self.assertRefused(
+            "cannot change once it has left draft",
+            self.user_ab,
+            "crm.order",
+            "write",
+            [order.id],
+            {"company_id": self.company_b.id},
+        )
+        self.assertEqual(order.company_id, self.company)
+
+    def test_draft_order_moves_to_a_company_of_the_user(self):
+        order = self._create_order(user=self.user_ab, user_id=False)
+        self.rpc(
+            self.user_ab,
+            "crm.order",
+            "write",
+            [order.id],
+            {"company_id": self.company_b.id},
+            context={"allowed_company_ids": [self.company.id, self.company_b.id]},
+        )
+        self.env.invalidate_all()
+        self.assertEqual(order.company_id, self.company_b)
+        self.assertEqual(order.line_ids.company_id, self.company_b)
+
+
+@tagged("post_install", "-at_install")
+class TestRatingLinks(CrmOrderXmlrpcCase):
+    """Finding 4: a rating link rates the completed order it was issued for."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Lotus Branch B"})
+        cls.user_b = new_test_user(
+            cls.env,
+            login="crm_order_rating_b",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
+        )
+        cls.order_b = cls._create_order(user=cls.user_b, company_id=cls.company_b.id)
+        # The customer's rating is notified by e-mail, from the customer.
+        cls.customer.email = "ben.private@example.com"
+        cls.own_order = cls._complete(cls._create_order())
+
+    def test_rating_cannot_be_minted_for_an_order_of_another_company(self):
+        model_id = self.env["ir.model"]._get_id("crm.order")
+        self.assertRefused(
+            "doesn't have 'write' access to:\n- Customer Order (crm.order)",
+            self.salesman,
+            "rating.rating",
+            "create",
+            {
+                "res_model_id": model_id,
+                "res_id": self.order_b.id,
+                "partner_id": self.customer.id,
+            },
+        )
+        self.assertFalse(self.order_b.rating_ids)
+
+    def test_token_of_another_order_is_refused(self):
+        token = self.order_b._rating_get_access_token()
+        self.assertRefused(
+            "This rating link is for another record.",
+            self.salesman,
+            "crm.order",
+            "rating_apply",
+            [self.own_order.id],
+            5,
+            token=token,
+        )
+        self.assertEqual(self.order_b.rating, 0)
+        self.assertEqual(self.own_order.rating, 0)
+        self.assertFalse(self.order_b.rating_ids.filtered("consumed"))
+
+    def test_token_of_an_order_not_completed_is_refused(self):
+        order = self._move(self._create_order(), self.status_payment)
+        token = order._rating_get_access_token()
+        with self.assertRaisesRegex(UserError, "Only completed orders can be rated"):
+            order.sudo().rating_apply(5, token=token)
+        self.assertEqual(order.rating, 0)
+
+    def test_token_rates_its_completed_order(self):
+        token = self.own_order._rating_get_access_token()
+        self.own_order.sudo().rating_apply(4, token=token, feedback="Fine")
+        self.assertEqual(self.own_order.rating, 4)
+        self.assertEqual(self.own_order.rating_comment, "Fine")
+
+
+@tagged("post_install", "-at_install")
+class TestTrackingAuthors(CrmOrderXmlrpcCase):
+    """Finding 5: only the author or a sales manager changes an event."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls._create_order(user_id=False)
+        cls.event = (
+            cls.env["crm.order.tracking"]
+            .with_user(cls.salesman)
+            .create({"order_id": cls.order.id, "kind": "call", "summary": "Called"})
+        )
+
+    def test_all_documents_user_cannot_edit_or_take_over_another_event(self):
+        self.assertRefused(
+            "doesn't have 'write' access to:\n- Order Tracking Event",
+            self.salesman_all,
+            "crm.order.tracking",
+            "write",
+            self.event.ids,
+            {"summary": "Edited"},
+        )
+        self.assertRefused(
+            "Logged By (user_id)",
+            self.salesman_all,
+            "crm.order.tracking",
+            "write",
+            self.event.ids,
+            {"user_id": self.salesman_all.id},
+        )
+        self.assertRefused(
+            "doesn't have 'unlink' access to:\n- Order Tracking Event",
+            self.salesman_all,
+            "crm.order.tracking",
+            "unlink",
+            self.event.ids,
+        )
+        self.assertEqual(self.event.summary, "Called")
+        self.assertEqual(self.event.user_id, self.salesman)
+
+    def test_author_and_manager_edit_the_event(self):
+        self.rpc(
+            self.salesman,
+            "crm.order.tracking",
+            "write",
+            self.event.ids,
+            {"kind": "email"},
+        )
+        self.rpc(
+            self.manager,
+            "crm.order.tracking",
+            "write",
+            self.event.ids,
+            {"summary": "Checked"},
+        )
+        self.env.invalidate_all()
+        self.assertEqual((self.event.kind, self.event.summary), ("email", "Checked"))
+        self.assertEqual(self.event.user_id, self.salesman)
+
+    def test_author_is_set_by_the_server(self):
+        self.assertRefused(
+            "Logged By (user_id)",
+            self.salesman,
+            "crm.order.tracking",
+            "create",
+            {"order_id": self.order.id, "user_id": self.salesman_other.id},
+        )
+        self.assertEqual(self.order.tracking_ids, self.event)
+        event_id = self.rpc(
+            self.salesman_all,
+            "crm.order.tracking",
+            "create",
+            {"order_id": self.order.id, "user_id": self.salesman_all.id},
+        )
+        event = self.env["crm.order.tracking"].browse(event_id)
+        self.assertEqual(event.user_id, self.salesman_all)
+
+
+@tagged("post_install", "-at_install")
+class TestBadValues(CrmOrderXmlrpcCase):
+    """Findings 7 and 8: NaN, infinite numbers, dates and intervals out of range."""
+
+    def test_nan_and_infinite_numbers_are_refused(self):
+        order = self._create_order()
+        for value in (math.nan, math.inf, -math.inf):
+            with self.subTest(value=value):
+                self.assertRefused(
+                    "Quantity (quantity) of Customer Order Line",
+                    self.salesman,
+                    "crm.order.line",
+                    "write",
+                    order.line_ids.ids,
+                    {"quantity": value},
+                )
+                self.assertRefused(
+                    "is not a finite number",
+                    self.salesman,
+                    "crm.order",
+                    "create",
+                    {
+                        "partner_id": self.customer.id,
+                        "line_ids": [
+                            [0, 0, {"product_id": self.product.id, "price_unit": value}]
+                        ],
+                    },
+                )
+        self.assertEqual(order.line_ids.quantity, 1.0)
+
+    def test_dates_out_of_range_are_refused(self):
+        order = self._create_order()
+        date_order = order.date_order
+        for value in ("0001-01-01 00:00:00", "9999-12-01 00:00:00"):
+            with self.subTest(value=value):
+                self.assertRefused(
+                    "Order Date (date_order)",
+                    self.salesman,
+                    "crm.order",
+                    "write",
+                    [order.id],
+                    {"date_order": value},
+                )
+        self.assertEqual(order.date_order, date_order)
+
+    def test_recompute_far_in_the_future_is_refused(self):
+        self.assertRefused(
+            "Metrics are computed for dates from 1900-01-01 to 2999-12-31.",
+            self.manager,
+            "crm.order.kpi",
+            "recompute_range",
+            "9999-12-01",
+            "9999-12-31",
+        )
+        self.assertRefused(
+            "Give the dates as YYYY-MM-DD",
+            self.manager,
+            "crm.order.kpi",
+            "recompute_range",
+            "tomorrow",
+            "2024-01-01",
+        )
+
+    def test_recurrence_interval_is_bounded(self):
+        order = self._create_order(order_type_id=self.type_recurring.id)
+        self.assertRefused(
+            "repeats every 100 days, weeks, months or years at most, not every 10000",
+            self.salesman,
+            "crm.order",
+            "write",
+            [order.id],
+            {"recurrence_interval": 10000, "recurrence_unit": "year"},
+        )
+        self.assertEqual(order.recurrence_interval, 1)
+        self.assertRefused(
+            "Next Occurrence (recurrence_next_date)",
+            self.salesman,
+            "crm.order",
+            "write",
+            [order.id],
+            {"recurrence_next_date": "0001-01-01"},
+        )
+        self.assertFalse(order.recurrence_next_date)
+
+
+@tagged("post_install", "-at_install")
+class TestRecurrenceCatchUp(CrmOrderCommon):
+    """Finding 7: catch-up is capped, one failing template stops nothing."""
+
+    def _template(self, next_date, **vals):
+        return self._create_order(
+            order_type_id=self.type_recurring.id,
+            recurrence_unit="day",
+            recurrence_next_date=next_date,
+            **vals,
+        )
+
+    def test_catch_up_is_capped_and_noted(self):
+        template = self._template("2024-01-01")
+        created = template._generate_recurring_orders(date(2024, 2, 9))
+        # 40 occurrences due (Jan 1 to Feb 9): the last 12, Jan 29 to Feb 9.
+        self.assertEqual(len(created), 12)
+        self.assertEqual(
+            sorted(created.mapped("recurrence_occurrence_date")),
+            [date(2024, 1, day) for day in (29, 30, 31)]
+            + [date(2024, 2, day) for day in range(1, 10)],
+        )
+        self.assertEqual(template.recurrence_next_date, date(2024, 2, 10))
+        self.assertIn(
+            "40 occurrences behind (2024-01-01 to 2024-01-28)",
+            template.message_ids[0].body,
+        )
+
+    @mute_logger("odoo.addons.crm_order_management.models.crm_order")
+    def test_failing_template_does_not_stop_the_others(self):
+        broken = self._template("2024-03-01")
+        healthy = self._template("2024-03-01")
+        # A type that lost its numbering sequence makes its orders fail.
+        broken_type = self.env["crm.order.type"].create(
+            {"name": "Broken", "is_recurring": True}
+        )
+        broken.order_type_id = broken_type
+        broken_type.sequence_id = False
+        created = self.env["crm.order"].browse()
+        for template in broken | healthy:
+            created |= template._generate_recurring_orders_safely(date(2024, 3, 1))
+        self.assertEqual(created.origin_order_id, healthy)
+        self.assertEqual(broken.recurrence_next_date, date(2024, 3, 1))
+        self.assertIn("has no numbering sequence", broken.message_ids[0].body)
+
+
+@tagged("post_install", "-at_install")
+class TestNewCustomerOrders(CrmOrderCommon):
+    """Finding 9 (in one transaction; tests/test_new_customer_concurrency.py runs
+    two real transactions)."""
+
+    def test_batch_for_a_new_customer_has_one_new_customer_order(self):
+        customer = self.env["res.partner"].create({"name": "Fresh Customer"})
+        orders = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create([{"partner_id": customer.id} for _ in range(5)])
+        )
+        self.assertEqual(
+            [order.order_type_id.name for order in orders],
+            ["New Customer"] + ["Returning Customer"] * 4,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSudoKeepsTheRules(CrmOrderXmlrpcCase):
+    """Finding 10: sudo() lifts access rights, never a workflow rule; the history
+    import mode is the superuser's only."""
+
+    def test_sudo_does_not_skip_transitions(self):
+        order = self._create_order()
+        with self.assertRaisesRegex(UserError, "cannot move from Draft to Completed"):
+            order.with_user(self.salesman).sudo().action_set_status(
+                self.status_completed.id
+            )
+        self.assertEqual(order.status_id, self.status_draft)
+        self.assertEqual(len(order.status_history_ids), 1)
+
+    def test_sudo_does_not_skip_cancel_reasons(self):
+        order = self._create_order()
+        with self.assertRaisesRegex(UserError, "Give a cancel reason"):
+            order.with_user(self.salesman).sudo().write(
+                {"status_id": self.status_cancelled.id}
+            )
+        self.assertEqual(order.status_id, self.status_draft)
+
+    def test_sudo_does_not_date_status_changes(self):
+        order = self._create_order()
+        with self.assertRaisesRegex(UserError, "Status Since"):
+            order.with_user(self.salesman).sudo().write(
+                {
+                    "status_id": self.status_payment.id,
+                    "date_status": "2020-01-01 00:00:00",
+                }
+            )
+        self.assertEqual(order.status_id, self.status_draft)
+
+    def test_import_mode_is_not_reachable_over_xmlrpc(self):
+        order = self._create_order()
+        self.assertRefused(
+            "cannot move from Draft to Completed",
+            self.salesman,
+            "crm.order",
+            "write",
+            [order.id],
+            {"status_id": self.status_completed.id},
+            context={"crm_order_import": self.salesman.id},
+        )
+        self.assertEqual(order.status_id, self.status_draft)
+
+    def test_system_changes_use_automatic_transitions(self):
+        order = self._move(self._create_order(), self.status_payment)
+        with self.assertRaisesRegex(UserError, "Allowed next statuses: none"):
+            order.sudo()._change_status(self.status_shipment, automatic=True)
+        transition = self.env.ref(
+            "crm_order_management.order_transition_awaiting_payment_awaiting_shipment"
+        )
+        transition.automatic = True
+        order.with_user(self.salesman_other).sudo()._change_status(
+            self.status_shipment, automatic=True, trigger=self.customer
+        )
+        self.assertEqual(order.status_id, self.status_shipment)
+        row = order.status_history_ids[0]
+        self.assertEqual(
+            (row.user_id, row.change_type, row.trigger_ref),
+            (self.salesman_other, "system", self.customer),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSystemChangesInMetrics(CrmOrderCommon):
+    """A change the system made is made by no processing staff (N)."""
+
+    def test_system_change_is_not_counted_as_processing_staff(self):
+        company = self.env["res.company"].create({"name": "Metrics Co"})
+        users = [
+            new_test_user(
+                self.env,
+                login=login,
+                groups="sales_team.group_sale_salesman_all_leads",
+                company_id=company.id,
+                company_ids=[(6, 0, company.ids)],
+            )
+            for login in ("crm_order_metrics_sam", "crm_order_metrics_bot")
+        ]
+        partner = self.env["res.partner"].create({"name": "Metrics Customer"})
+        order = self._move(
+            self._create_order(partner=partner, user=users[0], company_id=company.id),
+            self.status_payment,
+            user=users[0],
+        )
+        self.env.ref(
+            "crm_order_management.order_transition_awaiting_payment_awaiting_shipment"
+        ).automatic = True
+        order.with_user(users[1]).sudo()._change_status(
+            self.status_shipment, automatic=True
+        )
+        today = fields.Date.today()
+        Kpi = self.env["crm.order.kpi"]
+        Kpi._compute_snapshots([("day", today)])
+        snapshot = Kpi.search(
+            [
+                ("company_id", "=", company.id),
+                ("granularity", "=", "day"),
+                ("date_start", "=", today),
+                ("order_type_id", "=", False),
+            ]
+        )
+        # users[0] moved it to Awaiting Payment; the system, as users[1], moved it on
+        self.assertEqual(snapshot.processor_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerFieldsAccess(CrmOrderXmlrpcCase):
+    """Finding 11: the addon's customer fields are the sales team's."""
+
+    SALES_FIELDS = {"crm_loyalty", "crm_satisfaction", "customer_needs"}
+
+    def test_portal_user_does_not_read_the_sales_fields(self):
+        portal = new_test_user(
+            self.env, login="crm_order_portal", groups="base.group_portal"
+        )
+        self._complete(self._create_order(partner=portal.partner_id))
+        self.assertRefused(
+            "crm_loyalty",
+            portal,
+            "res.partner",
+            "read",
+            portal.partner_id.ids,
+            sorted(self.SALES_FIELDS),
+        )
+        described = self.rpc(portal, "res.partner", "fields_get", [], ["type"])
+        self.assertIn("name", described)
+        self.assertFalse(self.SALES_FIELDS & set(described))
+
+    def test_internal_user_without_sales_rights_opens_a_partner(self):
+        employee = new_test_user(
+            self.env, login="crm_order_employee", groups="base.group_user"
+        )
+        # What the web client reads: the fields of the form view as this user sees it.
+        views = self.rpc(employee, "res.partner", "get_views", [[False, "form"]])
+        fields = views["models"]["res.partner"]["fields"]
+        self.assertFalse({"crm_order_count", *self.SALES_FIELDS} & set(fields))
+        (values,) = self.rpc(
+            employee,
+            "res.partner",
+            "web_read",
+            self.customer.ids,
+            {name: {} for name in fields},
+        )
+        self.assertEqual(values["name"], "Ben Private")
+
+
+@tagged("post_install", "-at_install")
+class TestReassignedOpportunity(CrmOrderCommon):
+    """Finding 12: completing an order marks its opportunity won, whoever owns it."""
+
+    def test_salesperson_completes_order_of_a_reassigned_opportunity(self):
+        self.company.crm_order_mark_won = True
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Desks for Ben",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman_other.id,
+            }
+        )
+        order = self._create_order(opportunity_id=lead.id)
+        self._complete(order)
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertTrue(lead.stage_id.is_won)
+
+
+@tagged("post_install", "-at_install")
+class TestEveryStoredField(CrmOrderXmlrpcCase):
+    """Every stored field of every model the addon defines, and every stored field
+    it adds to other models, is either writable by design (the lists below) or
+    refused to a salesperson over XML-RPC, with nothing changed."""
+
+    # Writable by design, for whoever may edit the record.
+    WRITABLE = {
+        "crm.order": {
+            "partner_id",
+            "date_order",
+            "user_id",
+            "team_id",
+            "company_id",
+            "order_type_id",
+            "status_id",  # through the workflow engine
+            "cancel_reason_id",
+            "cancel_note",
+            "opportunity_id",
+            "note",
+            "rating",  # checked: completed orders only, dated by the server
+            "rating_comment",
+            "recurrence_interval",
+            "recurrence_unit",
+            "recurrence_next_date",
+            "recurrence_end_type",
+            "recurrence_end_date",
+            "recurrence_count",
+            "message_main_attachment_id",
+        },
+        "crm.order.line": {
+            "sequence",
+            "product_id",
+            "name",
+            "quantity",
+            "product_uom_id",
+            "price_unit",
+            "discount",
+        },
+        "crm.order.tracking": {"date", "kind", "summary"},
+        # configuration of other apps' records, by their own managers
+        "res.partner": {"customer_needs", "crm_order_type_id"},
+        "product.template": {"service_kind"},
+        "mail.activity.type": {"crm_order_tracking_kind"},
+        "res.company": {"crm_order_mark_won"},
+    }
+    # Odoo's own columns: id and the log columns are never written by clients.
+    MAGIC = {"id", "create_uid", "create_date", "write_uid", "write_date"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls._create_order()
+        cls.event = (
+            cls.env["crm.order.tracking"]
+            .with_user(cls.salesman)
+            .create({"order_id": cls.order.id, "summary": "Called"})
+        )
+        Kpi = cls.env["crm.order.kpi"]
+        Kpi._compute_snapshots([("month", date(2024, 3, 1))])
+        cls.records = {
+            "crm.order": cls.order,
+            "crm.order.line": cls.order.line_ids,
+            "crm.order.tracking": cls.event,
+            "crm.order.status.history": cls.order.status_history_ids,
+            "crm.order.kpi": Kpi.search([], limit=1),
+            "crm.order.status": cls.status_payment,
+            "crm.order.type": cls.type_new,
+            "crm.order.transition": cls.env.ref(
+                "crm_order_management.order_transition_draft_awaiting_payment"
+            ),
+            "crm.order.cancel.reason": cls.cancel_reason,
+            "res.partner": cls.customer,
+        }
+
+    def _addon_fields(self):
+        """(model, field) of the stored columns of the models the addon defines,
+        and of the columns it adds to other models."""
+        result = set()
+        for model_name in self.env.registry:
+            model = self.env[model_name]
+            if model._transient or model._abstract:
+                continue
+            own_model = model._original_module == "crm_order_management"
+            for name, field in model._fields.items():
+                if not (field.store and field.column_type):
+                    continue
+                if own_model or field._module == "crm_order_management":
+                    result.add((model_name, name))
+        return result
+
+    def _other_value(self, record, name):
+        field = record._fields[name]
+        current = record[name]
+        if field.type in ("char", "text", "html"):
+            return "Changed by a client"
+        if field.type in ("integer",):
+            return (current or 0) + 7
+        if field.type in ("float", "monetary"):
+            return (current or 0.0) + 7.5
+        if field.type == "boolean":
+            return not current
+        if field.type == "date":
+            return "2001-02-03"
+        if field.type == "datetime":
+            return "2001-02-03 04:05:06"
+        if field.type == "selection":
+            keys = [key for key, _label in field._description_selection(self.env)]
+            return next(key for key in keys if key != current)
+        if field.type == "many2one":
+            return (
+                self.env[field.comodel_name]
+                .search([("id", "!=", current.id)], limit=1)
+                .id
+            )
+        if field.type == "reference":
+            return f"res.partner,{self.customer.id}"
+        raise AssertionError(f"no test value for {record._name}.{name} ({field.type})")
+
+    def test_every_stored_field_is_writable_by_design_or_refused(self):
+        fields = self._addon_fields()
+        models = {model for model, _name in fields}
+        # the addon's models and the extended ones are all covered
+        self.assertGreaterEqual(
+            models,
+            set(self.records)
+            | {"product.template", "res.company", "mail.activity.type"},
+        )
+        checked = []
+        for model, name in sorted(fields):
+            if name in self.MAGIC or name in self.WRITABLE.get(model, ()):
+                continue
+            record = self.records.get(model)
+            self.assertTrue(record, f"no record to try {model}.{name} on")
+            record = record[:1]
+            before = record[name]
+            value = self._other_value(record, name)
+            with self.subTest(field=f"{model}.{name}"):
+                with (
+                    mute_logger("odoo.http"),
+                    self.assertRaises(
+                        xmlrpc.client.Fault, msg=f"{model}.{name} was written"
+                    ),
+                ):
+                    self.rpc(self.salesman, model, "write", record.ids, {name: value})
+                self.env.invalidate_all()
+                self.assertEqual(record[name], before)
+            checked.append(f"{model}.{name}")
+        # the server-owned fields of the order are among those refused
+        for name in (
+            "crm.order.name",
+            "crm.order.status_category",
+            "crm.order.amount_total",
+            "crm.order.date_done",
+            "crm.order.origin_order_id",
+            "crm.order.line.company_id",
+            "crm.order.tracking.user_id",
+            "res.partner.crm_loyalty",
+        ):
+            self.assertIn(name, checked)
