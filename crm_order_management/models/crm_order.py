@@ -986,10 +986,9 @@ class CrmOrder(models.Model):
 
     def _run_status_automation(self):
         """Run the automation of the status the orders just entered (at creation,
-        their first status): schedule its activity and send its email template to
-        the customers, one batch per status. The emails go through the outgoing
-        queue and are posted in the chatter. History imports do not run it (see
-        ``tools.history_import``)."""
+        their first status): schedule its activity, one batch per status. Its
+        e-mail goes through Odoo's tracking (``_track_template``). History imports
+        do not run it (see ``tools.history_import``)."""
         today = fields.Date.context_today(self)
         for status, orders in self.grouped("status_id").items():
             if status.activity_type_id:
@@ -1007,40 +1006,51 @@ class CrmOrder(models.Model):
                         date_deadline=deadline,
                         user_id=user.id,
                     )
-            if status.mail_template_id:
-                orders._send_status_mail(status.mail_template_id)
 
-    def _send_status_mail(self, template):
-        """Send ``template`` to the customers of the orders, through the outgoing
-        queue and the chatter. The template names the sender (the salesperson);
-        when the current user has no e-mail address, the salesperson or else the
-        company sends it; a status change never fails for want of a sender."""
-        if self.env.user.email:
-            senders = {self.env["res.partner"]: self}
-        else:
-            senders = self.grouped(lambda o: o._status_mail_sender())
-        for sender, orders in senders.items():
-            if not sender and not self.env.user.email:
-                for order in orders:
-                    order._message_log(
-                        body=self.env._(
-                            "The e-mail %(template)s was not sent: neither you, the "
-                            "salesperson nor the company has an e-mail address.",
-                            template=template.name,
-                        )
-                    )
-                continue
-            authorship = (
-                {"author_id": sender.id, "email_from": sender.email_formatted}
-                if sender
-                else {}
-            )
-            orders.with_context(mail_notify_force_send=False).message_post_with_source(
+    def _track_template(self, changes):
+        """The e-mail of the status an order entered, through Odoo's stage-template
+        mechanism (as ``project.task`` sends its stage mails): posted when the
+        status change is tracked, so ``tracking_disable`` and the mail settings of
+        other modules apply; queued, sent by the mail queue. Several changes in
+        one transaction send the e-mail of the last status only. History imports
+        send nothing."""
+        res = super()._track_template(changes)
+        order = self[0]
+        template = order.status_id.mail_template_id
+        if "status_id" not in changes or not template or history_import(self.env):
+            return res
+        authorship = order._status_mail_authorship(template)
+        if authorship is not None:
+            res["status_id"] = (
                 template,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-                **authorship,
+                {
+                    "subtype_xmlid": "mail.mt_comment",
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                    "force_send": False,
+                    **authorship,
+                },
             )
+        return res
+
+    def _status_mail_authorship(self, template):
+        """Who sends the status e-mail: the template names the salesperson; when
+        the current user has no e-mail address, the salesperson or else the
+        company sends it. A status change never fails for want of a sender: with
+        none, the chatter says why the e-mail was not sent (None)."""
+        self.ensure_one()
+        if self.env.user.email:
+            return {}
+        sender = self._status_mail_sender()
+        if sender:
+            return {"author_id": sender.id, "email_from": sender.email_formatted}
+        self._message_log(
+            body=self.env._(
+                "The e-mail %(template)s was not sent: neither you, the "
+                "salesperson nor the company has an e-mail address.",
+                template=template.name,
+            )
+        )
+        return None
 
     def _status_mail_sender(self):
         """The salesperson, else the company, whichever has an e-mail address."""

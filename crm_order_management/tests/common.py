@@ -126,6 +126,12 @@ class CrmOrderCommon(TransactionCase):
             )
         return order
 
+    def _flush_tracking(self):
+        """Run what Odoo runs before a commit: the tracking of the changes, which
+        posts the status e-mails (as Odoo's stage templates)."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     @classmethod
     def _complete(cls, order, user=None):
         return cls._move(

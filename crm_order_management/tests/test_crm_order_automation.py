@@ -36,6 +36,7 @@ class TestCrmOrderAutomation(CrmOrderCommon):
     def _mails(self, orders):
         """Emails to the customers (not the notifications of the activities
         assigned to other users)."""
+        self._flush_tracking()
         return self.env["mail.mail"].search(
             [
                 ("model", "=", "crm.order"),
@@ -47,6 +48,7 @@ class TestCrmOrderAutomation(CrmOrderCommon):
 
     def _comments(self, order):
         """Messages of the order's chatter sent to its followers and recipients."""
+        self._flush_tracking()
         comment = self.env.ref("mail.mt_comment")
         return order.message_ids.filtered(lambda m: m.subtype_id == comment)
 
@@ -180,6 +182,36 @@ class TestCrmOrderAutomation(CrmOrderCommon):
         mail = self._mails(order)
         self.assertEqual(mail.recipient_ids, self.customer_company)
         self.assertEqual(mail.state, "outgoing")
+
+    def test_tracking_disabled_sends_no_status_mail(self):
+        # The status e-mail is Odoo's stage template: no tracking, no e-mail.
+        order = self._move(
+            self._create_order(),
+            self.status_payment,
+            self.status_shipment,
+            self.status_receipt,
+        )
+        self._flush_tracking()
+        order.with_user(self.salesman).with_context(
+            tracking_disable=True
+        ).action_set_status(self.status_completed.id)
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertFalse(self._mails(order))
+        self.assertFalse(self._comments(order))
+
+    def test_history_import_sends_no_status_mail(self):
+        order = self._move(
+            self._create_order(),
+            self.status_payment,
+            self.status_shipment,
+            self.status_receipt,
+        )
+        self._flush_tracking()
+        order.with_context(crm_order_import=True).write(
+            {"status_id": self.status_completed.id}
+        )
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertFalse(self._mails(order))
 
     def test_template_of_another_model_refused(self):
         template = self.env["mail.template"].create(

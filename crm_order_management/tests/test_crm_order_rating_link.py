@@ -29,6 +29,7 @@ class TestCrmOrderRatingLink(CrmOrderCommon):
         )
 
     def _completed_mail(self, order):
+        self._flush_tracking()
         return self.env["mail.mail"].search(
             [
                 ("model", "=", "crm.order"),
