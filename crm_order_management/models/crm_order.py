@@ -730,6 +730,7 @@ class CrmOrder(models.Model):
         moving._log_status_changes(previous, automatic=automatic, trigger=trigger)
         moving._on_status_changed()
         if not importing:
+            moving._clear_status_activities(previous)
             moving._run_status_automation()
         return res
 
@@ -1006,6 +1007,23 @@ class CrmOrder(models.Model):
                         date_deadline=deadline,
                         user_id=user.id,
                     )
+
+    def _clear_status_activities(self, previous):
+        """The activities a status's automation scheduled end with the status: an
+        order leaving it loses them (those that users planned stay). ``previous``
+        maps an order id to its previous status."""
+        Activity = self.env["mail.activity"].sudo()
+        for order in self:
+            activity_type = previous[order.id][0].activity_type_id
+            if activity_type:
+                Activity.search(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "=", order.id),
+                        ("activity_type_id", "=", activity_type.id),
+                        ("automated", "=", True),
+                    ]
+                ).unlink()
 
     def _track_template(self, changes):
         """The e-mail of the status an order entered, through Odoo's stage-template

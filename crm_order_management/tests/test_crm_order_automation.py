@@ -69,6 +69,32 @@ class TestCrmOrderAutomation(CrmOrderCommon):
         self.assertEqual(activity.date_deadline, date(2024, 3, 16))
         self.assertEqual(activity.user_id, self.salesman)
 
+    def test_automation_activity_ends_with_its_status(self):
+        order = self._move(
+            self._create_order(), self.status_payment, self.status_shipment
+        )
+        # planned by the salesperson in the chatter, of the same type
+        planned = (
+            self.env["mail.activity"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.order"),
+                    "res_id": order.id,
+                    "activity_type_id": self.todo.id,
+                    "summary": "Ask about the invoice address",
+                    "user_id": self.salesman.id,
+                }
+            )
+            .with_env(self.env)
+        )
+        self.assertEqual(len(self._activities(order)), 2)
+        self._move(order, self.status_receipt)
+        # "Prepare the shipment" went with Awaiting Shipment; the user's own stays
+        self.assertEqual(self._activities(order), planned)
+        self._move(order, self.status_completed)
+        self.assertEqual(self._activities(order), planned)
+
     def test_activity_for_salesperson_when_another_user_moves_order(self):
         order = self._move(self._create_order(), self.status_payment)
         self._move(order, self.status_shipment, user=self.manager)
