@@ -64,6 +64,12 @@ check_system_packages() {
 requirements_file() {
     # Odoo's pins, corrected for Python 3.11: cbor2 5.4.2 does not build there.
     sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_SRC/requirements.txt"
+    # gevent 22.10 (Odoo's pin for Python 3.11) loads its plugins with pkg_resources,
+    # which looks for the distributions 'zope.interface' and 'zope.event': their
+    # newest wheels are named zope_interface / zope_event, which it does not find,
+    # and the websocket (gevent) process of a --workers server dies at start. These
+    # are the last releases whose wheels carry the dotted names.
+    printf '%s\n' 'zope.interface==7.2' 'zope.event==5.0'
 }
 check_venv() {
     local stamp want
