@@ -3,6 +3,10 @@
 # http://localhost:$ODOO_HTTP_PORT (admin / admin), in the foreground until Ctrl-C.
 # A new database is created with the module installed; an existing one is upgraded.
 set -euo pipefail
+# One configuration file and one log per database and port: two `make run` of one
+# checkout (other ODOO_DB / ODOO_HTTP_PORT) run side by side.
+RUN_NAME="run-${ODOO_DB:-crm_order_demo}-${ODOO_HTTP_PORT:-8069}"
+ODOO_CONF="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.odoo/$RUN_NAME.conf"
 # shellcheck source=tools/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
@@ -16,6 +20,6 @@ else
     say "installing crm_order_management with demo data in the database '$ODOO_DB'"
     module_args=(-i crm_order_management)
 fi
-say "log: $LOG_DIR/run.log; open http://localhost:$ODOO_HTTP_PORT (admin / admin) once it says 'HTTP service'"
+say "configuration: $ODOO_CONF; log: $LOG_DIR/$RUN_NAME.log; open http://localhost:$ODOO_HTTP_PORT (admin / admin) once it says 'HTTP service'"
 "$PYTHON" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$ODOO_DB" --db-filter="^${ODOO_DB}\$" \
-    "${module_args[@]}" 2>&1 | tee -a "$LOG_DIR/run.log"
+    "${module_args[@]}" 2>&1 | tee -a "$LOG_DIR/$RUN_NAME.log"

@@ -21,7 +21,9 @@ ODOO_DB_PASSWORD="${PGPASSWORD:-}"
 ODOO_DB_HOST="${PGHOST:-127.0.0.1}"
 ODOO_DB_PORT="${PGPORT:-5432}"
 STATE_DIR="$PROJECT_DIR/.odoo"
-ODOO_CONF="$STATE_DIR/odoo.conf"
+# make run sets its own file per database and port (tools/run.sh), so that two
+# servers of one checkout never read each other's settings.
+ODOO_CONF="${ODOO_CONF:-$STATE_DIR/odoo.conf}"
 LOG_DIR="$STATE_DIR/logs"
 PYTHON="$ODOO_VENV/bin/python"
 
