@@ -13,6 +13,7 @@ from ..tools import (
     DATE_MAX,
     check_client_values,
     check_value_types,
+    client_default_get,
     history_import,
     history_import_user_id,
     with_server_values,
@@ -57,6 +58,9 @@ class CrmOrder(models.Model):
         "origin_order_id",
         "recurrence_occurrence_date",
     )
+    # Not server-owned, but never given by a client's default: a rating is given
+    # to a completed order, never at creation.
+    _crm_server_defaults = ("rating",)
 
     # ------------------------------------------------------------
     # FIELDS
@@ -356,9 +360,10 @@ class CrmOrder(models.Model):
     @api.depends("partner_id")
     def _compute_order_type_id(self):
         orders = self.filtered(lambda o: not o.order_type_id and o.partner_id)
-        types = self._default_order_types(orders.partner_id)
-        for order in orders:
-            order.order_type_id = types[order.partner_id.id]
+        for company, company_orders in orders.grouped("company_id").items():
+            types = self._default_order_types(company_orders.partner_id, company)
+            for order in company_orders:
+                order.order_type_id = types[order.partner_id.id]
 
     @api.depends(
         "line_ids.price_subtotal", "line_ids.price_undiscounted", "currency_id"
@@ -486,9 +491,41 @@ class CrmOrder(models.Model):
                     )
                 )
 
+    @api.constrains("rating")
+    def _check_rating_done(self):
+        not_done = self.filtered(lambda o: o.rating and o.status_category != "done")
+        if not_done:
+            raise ValidationError(
+                self.env._(
+                    "Only completed orders can be rated (%(orders)s).",
+                    orders=", ".join(not_done.mapped("name")),
+                )
+            )
+
+    @api.constrains("status_id", "cancel_reason_id")
+    def _check_cancel_reason_kept(self):
+        """The last guard of the cancel reasons, whatever the path: a cancelled
+        order has a reason (history imports may lack one)."""
+        if history_import(self.env):
+            return
+        missing = self.filtered(
+            lambda o: o.status_category == "cancel" and not o.cancel_reason_id
+        )
+        if missing:
+            raise ValidationError(
+                self.env._(
+                    "Give a cancel reason to cancel %(orders)s.",
+                    orders=", ".join(missing.mapped("name")),
+                )
+            )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields_list):
+        return client_default_get(self, fields_list, super().default_get)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -498,6 +535,7 @@ class CrmOrder(models.Model):
         vals_list = [dict(vals) for vals in vals_list]
         check_client_values(self, vals_list)
         self._check_line_values(vals_list)
+        self._check_opportunities(vals_list)
         importing = history_import(self.env)
         if not importing and any(vals.get("rating") for vals in vals_list):
             raise UserError(self.env._("Only completed orders can be rated."))
@@ -529,6 +567,7 @@ class CrmOrder(models.Model):
     def write(self, vals):
         check_client_values(self, [vals])
         self._check_line_values([vals])
+        self._check_opportunities([vals])
         if "company_id" in vals:
             self._check_company_change(vals["company_id"])
         if "rating" in vals:
@@ -548,7 +587,11 @@ class CrmOrder(models.Model):
             and not history_import(self.env)
         ):
             self._check_cancel_reason(vals)
-        return super().write(vals)
+        res = super().write(vals)
+        if "company_id" in vals:
+            # the products of the lines belong to the new company too
+            self.line_ids._check_company()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft_or_cancel(self):
@@ -892,6 +935,25 @@ class CrmOrder(models.Model):
             ],
         )
 
+    def _check_opportunities(self, vals_list):
+        """An order is linked to an opportunity the user can read (its completion
+        may mark the opportunity won)."""
+        lead_ids = {
+            vals["opportunity_id"] for vals in vals_list if vals.get("opportunity_id")
+        }
+        if not lead_ids:
+            return
+        leads = self.env["crm.lead"].browse(lead_ids)
+        leads.check_access("read")
+        not_opportunities = leads.filtered(lambda lead: lead.type != "opportunity")
+        if not_opportunities:
+            raise UserError(
+                self.env._(
+                    "An order is linked to an opportunity, not to a lead (%(leads)s).",
+                    leads=", ".join(not_opportunities.mapped("name")),
+                )
+            )
+
     def _check_company_change(self, company_id):
         """An order changes company only in draft, and only to a company of the
         user's."""
@@ -1079,10 +1141,11 @@ class CrmOrder(models.Model):
         return self.env["res.partner"]
 
     @api.model
-    def _default_order_types(self, partners):
-        """Map each partner id to the type its next order gets by default: the
-        customer's default type, else Returning customer when its commercial entity
-        already has an order that is not cancelled, else New customer."""
+    def _default_order_types(self, partners, company):
+        """Map each partner id to the type its next order in ``company`` gets by
+        default: the customer's default type, else Returning customer when its
+        commercial entity already has an order of the company that is not
+        cancelled, else New customer (another company's orders are not seen)."""
         # Read whoever creates the order (the fields are the sales team's); only the
         # fields needed here: a partner has a hundred more.
         partners = partners.sudo()
@@ -1094,6 +1157,7 @@ class CrmOrder(models.Model):
             groups = self.sudo()._read_group(
                 [
                     ("commercial_partner_id", "in", entities.ids),
+                    ("company_id", "=", company.id),
                     ("status_category", "!=", "cancel"),
                 ],
                 ["commercial_partner_id"],
@@ -1150,22 +1214,31 @@ class CrmOrder(models.Model):
         ]
         if untyped:
             Partner = self.env["res.partner"]
-            types = self._default_order_types(
-                Partner.browse({vals["partner_id"] for vals in untyped})
-            )
+            # (values, company id) of each order without type
+            orders = [
+                (vals, vals.get("company_id") or self.env.company.id)
+                for vals in untyped
+            ]
+            types = {}
+            for company_id in {company_id for _vals, company_id in orders}:
+                partner_ids = {v["partner_id"] for v, c in orders if c == company_id}
+                types[company_id] = self._default_order_types(
+                    Partner.browse(partner_ids),
+                    self.env["res.company"].browse(company_id),
+                )
             # A new customer has one new customer's order: the first of the batch,
             # and, across transactions, the first to commit (_lock_customers).
             new_type = self._order_type_by_xmlid("order_type_new")
             returning_type = self._order_type_by_xmlid("order_type_returning")
             first_orders = set()
-            for vals in untyped:
+            for vals, company_id in orders:
                 partner = Partner.browse(vals["partner_id"])
-                order_type = types[partner.id]
+                order_type = types[company_id][partner.id]
                 if new_type and order_type == new_type:
-                    entity_id = partner.commercial_partner_id.id
-                    if entity_id in first_orders:
+                    entity = (company_id, partner.commercial_partner_id.id)
+                    if entity in first_orders:
                         order_type = returning_type or new_type
-                    first_orders.add(entity_id)
+                    first_orders.add(entity)
                 vals["order_type_id"] = order_type.id
         self._lock_customers(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}

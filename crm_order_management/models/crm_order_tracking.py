@@ -1,8 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from ..tools import check_client_values, history_import, with_server_values
+from ..tools import (
+    check_client_values,
+    client_default_get,
+    history_import,
+    with_server_values,
+)
 
 TRACKING_KINDS = [
     ("call", "Call"),
@@ -53,6 +58,20 @@ class CrmOrderTracking(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.constrains("date")
+    def _check_date_not_in_future(self):
+        """Events count in the tracking metrics: they are not in the future,
+        whatever the path (a history import logs past events of other users)."""
+        now = fields.Datetime.now()
+        if any(event.date > now for event in self):
+            raise ValidationError(
+                self.env._("A tracking event cannot be in the future.")
+            )
+
+    @api.model
+    def default_get(self, fields_list):
+        return client_default_get(self, fields_list, super().default_get)
+
     @api.model_create_multi
     def create(self, vals_list):
         # Naming oneself as the author is what the server does anyway.
@@ -92,5 +111,12 @@ class CrmOrderTracking(models.Model):
     @api.model
     def _log_from_activities(self, vals_list):
         """Log the events of activities marked done, under the name of the user who
-        marked them (the server's own values: author and activity)."""
-        return with_server_values(self.sudo()).create(vals_list)
+        marked them (the server's own values: author and activity), on the orders
+        where that user may log events: an activity moved onto another order
+        logs nothing there."""
+        if not self.has_access("create"):
+            return self.browse()
+        orders = self.env["crm.order"].browse({v["order_id"] for v in vals_list})
+        allowed = set(orders._filtered_access("write").ids)
+        vals_list = [vals for vals in vals_list if vals["order_id"] in allowed]
+        return with_server_values(self).create(vals_list).with_env(self.env)

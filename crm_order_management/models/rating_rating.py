@@ -1,27 +1,55 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
+
 from odoo import api, models
+from odoo.osv import expression
 
 
 class RatingRating(models.Model):
     _inherit = "rating.rating"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        ratings = super().create(vals_list)
-        ratings._check_crm_order_access()
-        return ratings
+    # A rating of an order carries its rating link: a user sees the ratings of the
+    # orders they may read, changes those of the orders they may change.
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # An access rule: like record rules, not applied to the superuser (who
+        # also uninstalls the addon, when the orders' table is gone).
+        if not self.env.su:
+            domain = expression.AND(
+                [
+                    domain,
+                    [
+                        "|",
+                        ("res_model", "!=", "crm.order"),
+                        ("res_id", "in", self.env["crm.order"]._search([])),
+                    ],
+                ]
+            )
+        return super()._search(domain, *args, **kwargs)
+
+    def _check_access(self, operation):
+        # not called for the superuser (check_access and _filtered_access skip it)
+        result = super()._check_access(operation)
+        forbidden = result[0] if result else self.browse()
+        on_orders = (
+            (self - forbidden).sudo().filtered(lambda r: r.res_model == "crm.order")
+        )
+        if not on_orders:
+            return result
+        orders = self.env["crm.order"].browse(on_orders.mapped("res_id"))
+        allowed = orders._filtered_access("read" if operation == "read" else "write")
+        denied = on_orders.filtered(lambda r: r.res_id not in allowed.ids)
+        if not denied:
+            return result
+        forbidden |= denied.with_env(self.env)
+        return forbidden, functools.partial(
+            self.env["ir.rule"]._make_access_error, operation, forbidden
+        )
 
     def write(self, vals):
-        self._check_crm_order_access()
         res = super().write(vals)
         if {"res_model", "res_model_id", "res_id"} & set(vals):
-            self._check_crm_order_access()
+            # moved onto another record: the user may change that one too
+            self.check_access("write")
         return res
-
-    def _check_crm_order_access(self):
-        """A rating of an order carries a link that rates it: only users who may
-        change the order make or change one (the customer's link is applied by
-        the rating controller, with sudo(), which passes the access check)."""
-        order_ids = [r.res_id for r in self.sudo() if r.res_model == "crm.order"]
-        if order_ids:
-            self.env["crm.order"].browse(order_ids).check_access("write")

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools import check_client_values, with_server_values
+from ..tools import check_client_values, client_default_get, with_server_values
 
 LOYALTY_LEVELS = [
     ("new", "Newcomer"),
@@ -137,6 +137,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields_list):
+        return client_default_get(
+            self, fields_list, super().default_get, fnames=CRM_PARTNER_FIELDS
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

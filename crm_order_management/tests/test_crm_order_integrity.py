@@ -274,7 +274,7 @@ class TestRatingLinks(CrmOrderXmlrpcCase):
     def test_rating_cannot_be_minted_for_an_order_of_another_company(self):
         model_id = self.env["ir.model"]._get_id("crm.order")
         self.assertRefused(
-            "doesn't have 'write' access to:\n- Customer Order (crm.order)",
+            "doesn't have 'create' access to:\n- Rating (rating.rating)",
             self.salesman,
             "rating.rating",
             "create",
@@ -285,6 +285,19 @@ class TestRatingLinks(CrmOrderXmlrpcCase):
             },
         )
         self.assertFalse(self.order_b.rating_ids)
+
+    def test_rating_cannot_be_moved_onto_an_order_of_another_company(self):
+        self.own_order._rating_get_access_token()
+        rating = self.own_order.rating_ids
+        self.assertRefused(
+            "doesn't have 'write' access to:\n- Rating (rating.rating)",
+            self.salesman,
+            "rating.rating",
+            "write",
+            rating.ids,
+            {"res_id": self.order_b.id},
+        )
+        self.assertEqual(rating.res_id, self.own_order.id)
 
     def test_token_of_another_order_is_refused(self):
         token = self.order_b._rating_get_access_token()
@@ -411,7 +424,8 @@ class TestBadValues(CrmOrderXmlrpcCase):
                     {"quantity": value},
                 )
                 self.assertRefused(
-                    "is not a finite number",
+                    "is not a number from -1,000,000,000,000,000 to "
+                    "1,000,000,000,000,000",
                     self.salesman,
                     "crm.order",
                     "create",
@@ -703,10 +717,11 @@ class TestReassignedOpportunity(CrmOrderCommon):
                 "name": "Desks for Ben",
                 "type": "opportunity",
                 "partner_id": self.customer.id,
-                "user_id": self.salesman_other.id,
+                "user_id": self.salesman.id,
             }
         )
         order = self._create_order(opportunity_id=lead.id)
+        lead.user_id = self.salesman_other  # reassigned: the salesperson loses it
         self._complete(order)
         self.assertEqual(order.status_id, self.status_completed)
         self.assertTrue(lead.stage_id.is_won)
@@ -872,3 +887,228 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
             "res.partner.crm_loyalty",
         ):
             self.assertIn(name, checked)
+
+
+@tagged("post_install", "-at_install")
+class TestAttackerPaths(CrmOrderXmlrpcCase):
+    """Ways around the rules found by an attacker's review, each closed."""
+
+    def test_client_defaults_give_no_server_values(self):
+        # default_<field> context keys (the web client's way) and ir.default
+        order_id = self.rpc(
+            self.salesman,
+            "crm.order",
+            "create",
+            {
+                "partner_id": self.customer.id,
+                "line_ids": [[0, 0, {"product_id": self.product.id}]],
+            },
+            context={
+                "default_rating": 5,
+                "default_rating_date": "2024-02-02 00:00:00",
+                "default_date_done": "2024-01-01 00:00:00",
+                "default_date_confirmed": "2023-12-01 00:00:00",
+                "default_date_status": "2030-01-01 00:00:00",
+                "default_origin_order_id": self._create_order().id,
+                "default_name": "FORGED-1",
+            },
+        )
+        order = self.env["crm.order"].browse(order_id)
+        self.assertEqual(order.rating, 0)
+        self.assertFalse(order.rating_date or order.date_done or order.date_confirmed)
+        self.assertFalse(order.origin_order_id)
+        # numbered by the server (a returning customer's: the template above)
+        self.assertTrue(order.name.startswith("RET/"), order.name)
+        self.assertLess(order.date_status, fields.Datetime.to_datetime("2030-01-01"))
+        field = self.env["ir.model.fields"]._get("crm.order", "date_done")
+        self.rpc(
+            self.salesman,
+            "ir.default",
+            "create",
+            {
+                "field_id": field.id,
+                "json_value": '"2001-01-01 00:00:00"',
+                "user_id": self.salesman.id,
+            },
+        )
+        order_id = self.rpc(
+            self.salesman, "crm.order", "create", {"partner_id": self.customer.id}
+        )
+        self.assertFalse(self.env["crm.order"].browse(order_id).date_done)
+
+    def test_tracking_defaults_give_no_author_and_no_future(self):
+        order = self._create_order()
+        event_id = self.rpc(
+            self.salesman,
+            "crm.order.tracking",
+            "create",
+            {"order_id": order.id, "kind": "call"},
+            context={
+                "default_user_id": self.salesman_other.id,
+                "default_activity_type_id": self.env.ref(
+                    "mail.mail_activity_data_todo"
+                ).id,
+            },
+        )
+        event = self.env["crm.order.tracking"].browse(event_id)
+        self.assertEqual(event.user_id, self.salesman)
+        self.assertFalse(event.activity_type_id)
+        self.assertRefused(
+            "A tracking event cannot be in the future.",
+            self.salesman,
+            "crm.order.tracking",
+            "create",
+            {"order_id": order.id},
+            context={"default_date": "2999-06-01 00:00:00"},
+        )
+        self.assertEqual(order.tracking_ids, event)
+
+    def test_activity_moved_onto_another_order_logs_nothing_there(self):
+        own = self._create_order()
+        other = self._create_order(user=self.salesman_other)
+        activity = own.with_user(self.salesman).activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.salesman.id
+        )
+        self.rpc(
+            self.salesman,
+            "mail.activity",
+            "write",
+            activity.ids,
+            {"res_id": other.id},
+        )
+        self.rpc(self.salesman, "mail.activity", "action_feedback", activity.ids)
+        self.assertFalse(other.tracking_ids)
+        self.assertFalse(own.tracking_ids)
+
+    def test_rating_links_of_other_companies_are_not_readable(self):
+        company_b = self.env["res.company"].create({"name": "Lotus Branch B"})
+        user_b = new_test_user(
+            self.env,
+            login="crm_order_token_b",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        order = self._complete(self._create_order())
+        token = order._rating_get_access_token()
+        rating = order.rating_ids
+        found = self.rpc(
+            user_b,
+            "rating.rating",
+            "search_read",
+            [("res_model", "=", "crm.order")],
+            fields=["access_token"],
+        )
+        self.assertNotIn(token, [row["access_token"] for row in found])
+        self.assertRefused(
+            "Uh-oh", user_b, "rating.rating", "read", rating.ids, ["access_token"]
+        )
+        # the order's own salesperson reads it
+        (row,) = self.rpc(
+            self.salesman, "rating.rating", "read", rating.ids, ["access_token"]
+        )
+        self.assertEqual(row["access_token"], token)
+
+    def test_order_links_only_opportunities_the_user_reads(self):
+        other_lead = self.env["crm.lead"].create(
+            {
+                "name": "Olga's deal",
+                "type": "opportunity",
+                "user_id": self.salesman_other.id,
+            }
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "A lead", "type": "lead", "user_id": self.salesman.id}
+        )
+        self.assertRefused(
+            "Lead/Opportunity",
+            self.salesman,
+            "crm.order",
+            "create",
+            {"partner_id": self.customer.id, "opportunity_id": other_lead.id},
+        )
+        self.assertRefused(
+            "linked to an opportunity, not to a lead",
+            self.salesman,
+            "crm.order",
+            "create",
+            {"partner_id": self.customer.id, "opportunity_id": lead.id},
+        )
+        self.assertFalse(
+            self.env["crm.order"].search(
+                [("opportunity_id", "in", (other_lead | lead).ids)]
+            )
+        )
+
+    def test_cancelled_order_keeps_its_reason(self):
+        order = self._cancel(self._create_order())
+        self.assertRefused(
+            "Give a cancel reason",
+            self.salesman,
+            "crm.order",
+            "write",
+            [order.id],
+            {"status_id": self.status_cancelled.id, "cancel_reason_id": False},
+        )
+        self.assertEqual(order.cancel_reason_id, self.cancel_reason)
+
+    def test_new_or_returning_is_decided_within_the_company(self):
+        company_b = self.env["res.company"].create({"name": "Lotus Branch B"})
+        user_ab = new_test_user(
+            self.env,
+            login="crm_order_type_ab",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=self.company.id,
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        self._create_order()  # the customer's order in the main company
+        order_b = self._create_order(user=user_ab, company_id=company_b.id)
+        self.assertEqual(order_b.order_type_id, self.type_new)
+
+    def test_order_keeps_products_of_its_company(self):
+        company_b = self.env["res.company"].create({"name": "Lotus Branch B"})
+        user_ab = new_test_user(
+            self.env,
+            login="crm_order_products_ab",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=self.company.id,
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        product_a = self.env["product.product"].create(
+            {"name": "Main company chair", "company_id": self.company.id}
+        )
+        order = self._create_order(user=user_ab, lines=[])
+        order.line_ids = [self._line(product=product_a)]
+        self.assertRefused(
+            "Main company chair",
+            user_ab,
+            "crm.order",
+            "write",
+            [order.id],
+            {"company_id": company_b.id},
+            context={"allowed_company_ids": [self.company.id, company_b.id]},
+        )
+        self.assertEqual(order.company_id, self.company)
+
+    def test_booleans_and_huge_numbers_are_refused(self):
+        order = self._create_order()
+        for vals, message in (
+            ({"quantity": True}, "True is not a number."),
+            ({"price_unit": 1e308}, "is not a number from -1,000,000,000,000,000"),
+            (
+                {"sequence": 1e12},
+                "is not a whole number from -2147483648 to 2147483647",
+            ),
+        ):
+            with self.subTest(vals=vals):
+                self.assertRefused(
+                    message,
+                    self.salesman,
+                    "crm.order.line",
+                    "write",
+                    order.line_ids.ids,
+                    vals,
+                )
+        self.assertEqual(
+            (order.line_ids.quantity, order.line_ids.price_unit), (1.0, 10.0)
+        )

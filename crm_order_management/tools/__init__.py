@@ -9,6 +9,7 @@ from .validation import (
     IMPORT_CONTEXT_KEY,
     SERVER_VALUES_KEY,
     check_client_values,
+    client_default_get,
     check_value_types,
     history_import,
     history_import_user_id,

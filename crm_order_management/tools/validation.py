@@ -24,6 +24,10 @@ IMPORT_CONTEXT_KEY = "crm_order_import"
 # computed from such dates would leave Python's date range.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2999, 12, 31)
+# Numbers a client may give: amounts and quantities far beyond any order (their
+# products would overflow), integers beyond PostgreSQL's int4 columns.
+FLOAT_MAX = 1e15
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
 
 # How the ORM converts the values of these field types; what it cannot convert is
 # refused by check_value_types().
@@ -67,20 +71,26 @@ def history_import_user_id(env):
 
 
 def _wrong(value, field):
-    """Why ``value`` does not fit ``field``: "type" (not convertible), "range" (NaN,
-    infinite, a date out of range), or None when it fits."""
+    """Why ``value`` does not fit ``field``: "type" (not convertible, or a boolean
+    for a number), "range" (NaN, infinite or huge numbers, a date out of range), or
+    None when it fits."""
     if field.type == "many2one":
         return (
             "type" if value is True or isinstance(value, str | float | list) else None
         )
     if field.type not in CONVERSIONS:
         return None
+    if isinstance(value, bool) and field.type in ("float", "monetary", "integer"):
+        return "type"
     try:
         converted = CONVERSIONS[field.type](value)
     except (TypeError, ValueError, OverflowError):
         return "type"
     if isinstance(converted, float):
-        return None if math.isfinite(converted) else "range"
+        fits = math.isfinite(converted) and abs(converted) <= FLOAT_MAX
+        return None if fits else "range"
+    if field.type == "integer":
+        return None if INTEGER_MIN <= converted <= INTEGER_MAX else "range"
     if isinstance(converted, datetime):
         converted = converted.date()
     if isinstance(converted, date) and not DATE_MIN <= converted <= DATE_MAX:
@@ -104,9 +114,13 @@ def check_value_types(records, vals_list):
         "datetime": env._("a date and time (YYYY-MM-DD HH:MM:SS)"),
     }
     in_range = env._("a date from %(min)s to %(max)s", min=DATE_MIN, max=DATE_MAX)
+    largest = f"{FLOAT_MAX:,.0f}"
     ranges = {
-        "float": env._("a finite number"),
-        "monetary": env._("a finite number"),
+        "float": env._("a number from -%(max)s to %(max)s", max=largest),
+        "monetary": env._("a number from -%(max)s to %(max)s", max=largest),
+        "integer": env._(
+            "a whole number from %(min)s to %(max)s", min=INTEGER_MIN, max=INTEGER_MAX
+        ),
         "date": in_range,
         "datetime": in_range,
     }
@@ -142,6 +156,28 @@ def server_owned_fields(model):
         if field.store and field.readonly and (field.compute or field.related):
             names.add(name)
     return names
+
+
+def client_default_get(records, fields_list, default_get, fnames=None):
+    """``default_get`` without client-given defaults (``default_<field>`` context
+    keys, ``ir.default`` records) for the fields the server owns and for the
+    model's ``_crm_server_defaults``: those get their field's own default, if any.
+    ``default_get`` is the method it overrides (``super().default_get``); ``fnames``
+    limits it to some fields (the addon's own fields on a model of another
+    module)."""
+    if history_import(records.env) or server_values_allowed(records.env):
+        return default_get(fields_list)
+    owned = server_owned_fields(records) | set(
+        getattr(records, "_crm_server_defaults", ())
+    )
+    if fnames is not None:
+        owned &= set(fnames)
+    result = default_get([name for name in fields_list if name not in owned])
+    for name in fields_list:
+        field = records._fields.get(name)
+        if name in owned and field is not None and field.default:
+            result[name] = field.convert_to_write(field.default(records), records)
+    return result
 
 
 def check_client_values(records, vals_list, fnames=None):
