@@ -152,8 +152,9 @@ INSERT INTO crm_order (id, name, partner_id, commercial_partner_id, date_order,
                        user_id, company_id, currency_id, order_type_id, status_id,
                        status_category, date_status, date_confirmed, date_done,
                        amount_undiscounted, amount_discount, amount_untaxed,
-                       amount_total, rating, rating_date, create_uid, create_date,
-                       write_uid, write_date)
+                       amount_total, rating, rating_date, recurrence_unit,
+                       recurrence_end_type, create_uid, create_date, write_uid,
+                       write_date)
 SELECT final.id, 'KPI/' || lpad(final.id::text, 7, '0'), customer.id, customer.id,
        date_order, (%(users)s::int[])[1 + floor(who * %(n_users)s)::int],
        %(company)s, %(currency)s,
@@ -171,7 +172,7 @@ SELECT final.id, 'KPI/' || lpad(final.id::text, 7, '0'), customer.id, customer.i
        CASE WHEN done AND rated < 0.3
             THEN least(%(now)s::timestamp, date_status + delay * interval '7 days')
             END,
-       1, date_order, 1, date_status
+       'month', 'never', 1, date_order, 1, date_status
   FROM final JOIN customer ON customer.n = final.customer_n
  ORDER BY final.id
 """
@@ -214,7 +215,7 @@ WITH o AS (
 )
 INSERT INTO crm_order_status_history (order_id, company_id, order_type_id,
                                       status_from_id, status_to_id, user_id, date,
-                                      duration_hours, processing_hours,
+                                      duration_hours, processing_hours, change_type,
                                       create_uid, create_date, write_uid, write_date)
 SELECT g.id, g.company_id, g.order_type_id,
        CASE WHEN s > 0 THEN (%(chain)s::int[])[s] END,
@@ -226,7 +227,7 @@ SELECT g.id, g.company_id, g.order_type_id,
        -- completion (step 4): hours since the order left draft (step 1)
        CASE WHEN NOT g.cancelled AND s = 4
             THEN extract(epoch FROM g.gap * 3) / 3600.0 END,
-       1, g.date_order + g.gap * s, 1, g.date_order + g.gap * s
+       'user', 1, g.date_order + g.gap * s, 1, g.date_order + g.gap * s
   FROM g, generate_series(0, g.steps) AS s
  ORDER BY g.date_order + g.gap * s
 """
