@@ -30,6 +30,7 @@
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "report/crm_order_kpi_views.xml",
+        "views/crm_order_kpi_job_views.xml",
         "wizard/crm_order_kpi_recompute_views.xml",
         "wizard/crm_order_cancel_views.xml",
         "views/crm_order_cancel_reason_views.xml",

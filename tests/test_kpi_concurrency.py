@@ -1,14 +1,15 @@
 """Two computations of the order metrics at the same time, in two real database
 transactions: the second one is skipped while the first holds the lock, and a run
-after it leaves exactly one snapshot per key."""
+after it leaves exactly one snapshot per key. A queued recomputation (a job of the
+scheduled action) that meets the lock waits and is tried again a minute later."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg2.errors
 import pytest
 from conftest import TEST_DB
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 
 # A period far from any data, so that only these tests write its snapshots.
@@ -129,3 +130,29 @@ def test_run_in_a_transaction_older_than_the_other_commit_fails_without_duplicat
     assert cr_a.fetchone()[0] == 0
     assert period_rows(cr_a) == first
     assert len(first) == written
+
+
+def test_queued_job_waits_while_another_run_holds_the_lock(cursors):
+    cr_a, cr_b = cursors
+    assert compute(cr_a) > 0  # not committed: A holds the lock
+    cr_b.execute("SET LOCAL statement_timeout = '20s'")
+    env = api.Environment(cr_b, SUPERUSER_ID, {})
+    Job = env["crm.order.kpi.job"]
+    assert not Job.search([("state", "in", ["queued", "running"])])
+    cron = env.ref("crm_order_management.ir_cron_crm_order_kpi_job")
+    Trigger = env["ir.cron.trigger"]
+    triggers = Trigger.search([("cron_id", "=", cron.id)])
+    # 2001-01-01 to 2001-03-31 in days: 31 + 28 + 31 = 90 periods, one job
+    job = Job._queue(date(2001, 1, 1), date(2001, 3, 31), ["day"])
+    before = fields.Datetime.now()
+
+    assert Job._cron_process_queue() == 0  # nothing handled: the lock is taken
+    assert (job.state, job.period_count, job.period_done) == ("queued", 90, 0)
+    new = Trigger.search([("cron_id", "=", cron.id)]) - triggers
+    # the one of _queue (now), and the retry a minute later
+    retry = new.filtered(lambda t: t.call_at > fields.Datetime.now())
+    assert len(new) == 2 and len(retry) == 1
+    assert before + timedelta(minutes=1) <= retry.call_at
+    assert retry.call_at <= fields.Datetime.now() + timedelta(minutes=1)
+    cr_b.rollback()
+    cr_a.rollback()

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -24,7 +23,10 @@ REASONS = [
     (kpi.T_ZERO, "T is zero"),
     (kpi.NO_RATINGS, "No order was rated in the period"),
 ]
-# Periods computed per transaction by recompute_range(); each batch commits.
+# Periods computed in one transaction: recompute_range() computes a range of at
+# most this many periods at once and queues a larger one (crm.order.kpi.job), which
+# the scheduled action computes one batch per call, the cron runner committing
+# between calls.
 RECOMPUTE_BATCH = 62
 LOCK_KEY = "crm_order_kpi"
 
@@ -208,8 +210,15 @@ class CrmOrderKpi(models.Model):
     @api.model
     def recompute_range(self, date_from, date_to, granularities=None):
         """Recompute the snapshots of every period that overlaps ``[date_from,
-        date_to]`` (dates), for sales managers; commits after each batch of
-        periods. Returns the number of snapshots written."""
+        date_to]`` (dates), for sales managers. ``granularities``: a list of
+        ``"day"``, ``"week"``, ``"month"`` (default: all three).
+
+        A range of at most RECOMPUTE_BATCH periods is computed at once, in the
+        caller's transaction: returns the number of snapshots written (an int).
+        A larger range is queued (``crm.order.kpi.job``) for the scheduled action
+        *Orders: recompute queued order metrics*, which starts on it right away,
+        one batch per transaction: returns ``{"job_id": <id>, "period_count":
+        <periods queued>}`` and writes no snapshot in the call."""
         if not (
             self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
         ):
@@ -242,28 +251,32 @@ class CrmOrderKpi(models.Model):
                     names=", ".join(sorted(unknown)),
                 )
             )
-        periods = [
+        granularities = [name for name in kpi.GRANULARITIES if name in granularities]
+        periods = self._periods_in_range(date_from, date_to, granularities)
+        if len(periods) > RECOMPUTE_BATCH:
+            job = self.env["crm.order.kpi.job"]._queue(
+                date_from, date_to, granularities
+            )
+            return {"job_id": job.id, "period_count": len(periods)}
+        written = self.sudo()._compute_snapshots(periods)
+        if written is None:
+            raise UserError(
+                self.env._(
+                    "The order metrics are being computed by another process; "
+                    "try again in a moment."
+                )
+            )
+        return written
+
+    @api.model
+    def _periods_in_range(self, date_from, date_to, granularities):
+        """The ``(granularity, start)`` of every period of ``granularities`` that
+        overlaps ``[date_from, date_to]``, granularity by granularity."""
+        return [
             (granularity, start)
             for granularity in granularities
             for start in kpi.periods_between(granularity, date_from, date_to)
         ]
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        written = 0
-        for index in range(0, len(periods), RECOMPUTE_BATCH):
-            count = self.sudo()._compute_snapshots(
-                periods[index : index + RECOMPUTE_BATCH]
-            )
-            if count is None:
-                raise UserError(
-                    self.env._(
-                        "The order metrics are being computed by another process; "
-                        "try again in a moment."
-                    )
-                )
-            written += count
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return written
 
     # ------------------------------------------------------------
     # THE METRIC ENGINE

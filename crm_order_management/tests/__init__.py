@@ -13,6 +13,7 @@ from . import test_crm_order_tracking
 from . import test_crm_order_rating
 from . import test_res_partner_loyalty
 from . import test_crm_order_kpi
+from . import test_crm_order_kpi_job
 from . import test_ui
 from . import test_i18n_zh_cn
 from . import test_crm_order_recurrence

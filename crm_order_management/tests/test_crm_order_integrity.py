@@ -787,12 +787,15 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
         )
         Kpi = cls.env["crm.order.kpi"]
         Kpi._compute_snapshots([("month", date(2024, 3, 1))])
+        # 91 days: more than one batch, queued as a job
+        job = Kpi.recompute_range("2024-01-01", "2024-03-31", ["day"])
         cls.records = {
             "crm.order": cls.order,
             "crm.order.line": cls.order.line_ids,
             "crm.order.tracking": cls.event,
             "crm.order.status.history": cls.order.status_history_ids,
             "crm.order.kpi": Kpi.search([], limit=1),
+            "crm.order.kpi.job": cls.env["crm.order.kpi.job"].browse(job["job_id"]),
             "crm.order.status": cls.status_payment,
             "crm.order.type": cls.type_new,
             "crm.order.transition": cls.env.ref(

@@ -153,3 +153,31 @@ class TestUi(HttpCase):
         self.start_tour(
             "/odoo", "crm_order_management_metrics_tour", login=self.salesman_all.login
         )
+
+    def test_recompute_tour(self):
+        """A sales manager recomputes three months without weeks (93 periods) from
+        Reporting > Recompute Metrics: the notification says the range is queued,
+        and Reporting > Metrics Recomputations lists the job."""
+        manager = new_test_user(
+            self.env,
+            login="crm_order_tour_manager",
+            name="Mona Tour Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        self.start_tour(
+            "/odoo", "crm_order_management_recompute_tour", login=manager.login
+        )
+        job = self.env["crm.order.kpi.job"].search([])
+        self.assertRecordValues(
+            job,
+            [
+                {
+                    "date_from": fields.Date.to_date("2024-02-01"),
+                    "date_to": fields.Date.to_date("2024-04-30"),
+                    "granularities": "day,month",
+                    "period_count": 93,
+                    "state": "queued",
+                    "user_id": manager.id,
+                }
+            ],
+        )

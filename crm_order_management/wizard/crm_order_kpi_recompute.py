@@ -47,7 +47,7 @@ class CrmOrderKpiRecompute(models.TransientModel):
         ]
         if not granularities:
             raise UserError(self.env._("Choose at least one granularity."))
-        count = self.env["crm.order.kpi"].recompute_range(
+        result = self.env["crm.order.kpi"].recompute_range(
             self.date_from, self.date_to, granularities
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -61,12 +61,21 @@ class CrmOrderKpiRecompute(models.TransientModel):
         # The action's default filters (month, all types) would hide what was
         # recomputed when months were not chosen.
         action["context"] = {}
+        if isinstance(result, dict):
+            message = self.env._(
+                "Recomputation of %(count)s periods queued: the scheduled action "
+                "computes them in the background (Reporting > Metrics "
+                "Recomputations shows its progress).",
+                count=result["period_count"],
+            )
+        else:
+            message = self.env._("%(count)s snapshots recomputed.", count=result)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "message": self.env._("%(count)s snapshots recomputed.", count=count),
+                "type": "info" if isinstance(result, dict) else "success",
+                "message": message,
                 "next": action,
             },
         }

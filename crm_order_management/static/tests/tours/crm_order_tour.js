@@ -264,3 +264,50 @@ registry.category("web_tour.tours").add("crm_order_management_metrics_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_order_management_recompute_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openOrderMenu("crm_order_kpi_recompute_menu"),
+        {
+            content: "Recompute from February 1st, 2024",
+            trigger: ".modal .o_field_widget[name=date_from] input",
+            run: "edit 02/01/2024",
+        },
+        {
+            content: "to April 30th, 2024",
+            trigger: ".modal .o_field_widget[name=date_to] input",
+            run: "edit 04/30/2024",
+        },
+        {
+            content: "without weeks: 90 days and 3 months",
+            trigger: ".modal .o_field_widget[name=granularity_week] input",
+            run: "click",
+        },
+        {
+            content: "The dates are set",
+            trigger:
+                ".modal .o_field_widget[name=date_from] input:value(02/01/2024)",
+        },
+        {
+            content: "Recompute",
+            trigger: ".modal button[name=action_recompute]",
+            run: "click",
+        },
+        {
+            content: "The notification says the range is queued",
+            trigger: ".o_notification:contains(Recomputation of 93 periods queued)",
+        },
+        {
+            content: "The metrics of the range open",
+            trigger: ".o_control_panel .o_breadcrumb:contains(Order Metrics)",
+        },
+        ...openOrderMenu("crm_order_kpi_job_menu"),
+        {
+            content: "The queued job is listed with its periods",
+            trigger:
+                ".o_list_view .o_data_row:contains(Queued):contains(day,month) " +
+                "td[name=period_count]:contains(93)",
+        },
+    ],
+});
