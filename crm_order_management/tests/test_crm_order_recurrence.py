@@ -551,6 +551,16 @@ class TestCrmOrderRecurrenceModel(CrmOrderCommon):
             self.assertIn(message, str(error.exception))
         self.assertFalse(order.recurrence_id)
 
+    def test_template_keeps_a_recurring_type(self):
+        order = self._fortnightly()
+        with self.assertRaises(ValidationError) as error:
+            order.with_user(self.salesman).order_type_id = self.type_new
+        self.assertIn(
+            "only orders of a recurring type repeat; New Customer",
+            str(error.exception),
+        )
+        self.assertEqual(order.order_type_id, self.type_recurring)
+
     @mute_logger("odoo.sql_db")
     def test_an_order_has_one_recurrence(self):
         order = self._fortnightly()
