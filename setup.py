@@ -30,10 +30,14 @@ PACKAGES = sorted(
     for init in ADDON_DIR.rglob("__init__.py")
     if _kept(init.relative_to(HERE))
 )
+# Every other file of the addon, among them the Python scripts that are not modules
+# of a package: the migration scripts (migrations/<version>/pre-migrate.py).
 DATA_FILES = sorted(
     str(path.relative_to(ADDON_DIR))
     for path in ADDON_DIR.rglob("*")
-    if path.is_file() and path.suffix != ".py" and _kept(path.relative_to(HERE))
+    if path.is_file()
+    and _kept(path.relative_to(HERE))
+    and (path.suffix != ".py" or not (path.parent / "__init__.py").exists())
 )
 
 setup(

@@ -3,7 +3,7 @@
     "name": "CRM Order Management",
     "summary": "Customer orders with product and service lines, order types, "
     "status workflows, tracking, evaluation and order metrics inside the CRM",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-order-management/crm_order_management",
     "author": "CRM Order Management Team",

@@ -26,6 +26,8 @@ ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo-18.0"))
 ODOO_CONF = Path(os.environ.get("ODOO_CONF", PROJECT_DIR / ".odoo" / "odoo.conf"))
 LOG_DIR = Path(os.environ.get("LOG_DIR", PROJECT_DIR / ".odoo" / "logs"))
 TEST_DB = os.environ.get("ODOO_TEST_DB", "crm_order_test")
+# Scratch databases get this prefix and a random suffix.
+SCRATCH_DB_PREFIX = os.environ.get("ODOO_SCRATCH_DB_PREFIX", "crm_order_scratch_")
 MODULE = "crm_order_management"
 
 
@@ -43,11 +45,13 @@ def odoo_env():
 
 
 class OdooProcess:
-    """Runs ``odoo-bin`` with the project's configuration and checks its log."""
+    """Runs ``odoo-bin`` with the project's configuration (or ``conf``) and checks
+    its log."""
 
-    def __init__(self, name):
+    def __init__(self, name, conf=None):
         self.log = LOG_DIR / f"{name}.log"
         self.log.unlink(missing_ok=True)
+        self.conf = conf or ODOO_CONF
 
     def command(self, *args):
         return [
@@ -55,7 +59,7 @@ class OdooProcess:
             str(ODOO_SRC / "odoo-bin"),
             *args[:1],
             "-c",
-            str(ODOO_CONF),
+            str(self.conf),
             f"--logfile={self.log}",
             *args[1:],
         ]
@@ -87,7 +91,7 @@ def odoo_process(request):
 @pytest.fixture
 def scratch_db():
     """A database name that no other run uses, dropped afterwards."""
-    name = f"crm_order_scratch_{uuid.uuid4().hex[:8]}"
+    name = f"{SCRATCH_DB_PREFIX}{uuid.uuid4().hex[:8]}"
     yield name
     subprocess.run(
         [

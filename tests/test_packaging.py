@@ -42,10 +42,10 @@ def wheel(tmp_path_factory):
 
 
 def test_wheel_name_and_metadata(wheel):
-    assert wheel.name == "odoo_addon_crm_order_management-18.0.1.0.0-py3-none-any.whl"
+    assert wheel.name == "odoo_addon_crm_order_management-18.0.2.0.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as zf:
         metadata = zf.read(
-            "odoo_addon_crm_order_management-18.0.1.0.0.dist-info/METADATA"
+            "odoo_addon_crm_order_management-18.0.2.0.0.dist-info/METADATA"
         ).decode()
     assert "Name: odoo-addon-crm_order_management" in metadata
     assert "Requires-Dist: odoo<18.1dev,>=18.0a" in metadata
@@ -62,6 +62,7 @@ def test_wheel_holds_every_addon_file_and_no_top_level_tests(wheel):
     assert names == expected
     assert PREFIX + "__manifest__.py" in names
     assert PREFIX + "static/description/icon.png" in names
+    assert PREFIX + "migrations/18.0.2.0.0/post-migrate.py" in names
     # The namespace packages stay Odoo's: the wheel must not ship their __init__.py.
     assert "odoo/__init__.py" not in names and "odoo/addons/__init__.py" not in names
     assert not any(n.startswith("tests/") for n in names)
@@ -125,4 +126,4 @@ def test_odoo_finds_the_installed_wheel(wheel, tmp_path):
         text=True,
         cwd=tmp_path,
     ).stdout.split()
-    assert out == [str(site / "odoo" / "addons" / MODULE), "18.0.1.0.0"]
+    assert out == [str(site / "odoo" / "addons" / MODULE), "18.0.2.0.0"]

@@ -3,6 +3,7 @@ from . import crm_order_type
 from . import crm_order_transition
 from . import crm_order_cancel_reason
 from . import crm_order
+from . import crm_order_recurrence
 from . import crm_order_line
 from . import crm_order_status_history
 from . import crm_order_tracking

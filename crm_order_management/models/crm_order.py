@@ -3,14 +3,12 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import (
-    DATE_MAX,
     check_client_values,
     check_value_types,
     client_default_get,
@@ -18,22 +16,32 @@ from ..tools import (
     history_import_user_id,
     with_server_values,
 )
+from .crm_order_recurrence import RECURRENCE_END_TYPES, RECURRENCE_UNITS
 
 NEW_NAME = "New"
 RATINGS = range(1, 6)
-RECURRENCE_UNITS = [
-    ("day", "Days"),
-    ("week", "Weeks"),
-    ("month", "Months"),
-    ("year", "Years"),
-]
 RECURRENCE_BATCH_SIZE = 100
-# Bounds of a recurrence: every 1 to 100 units, at most 1000 orders; a run catches
-# up at most RECURRENCE_CATCH_UP missed occurrences of a recurring order (the
-# most recent ones) and notes the others in its chatter.
-RECURRENCE_MAX_INTERVAL = 100
-RECURRENCE_MAX_COUNT = 1000
+# A run catches up at most RECURRENCE_CATCH_UP missed occurrences of a recurring
+# order (the most recent ones) and notes the others in its chatter.
 RECURRENCE_CATCH_UP = 12
+# The recurrence of an order (crm.order.recurrence) shown as fields of the order:
+# order field -> recurrence field, and what an order without a recurrence shows.
+RECURRENCE_FIELDS = {
+    "recurrence_interval": "repeat_interval",
+    "recurrence_unit": "repeat_unit",
+    "recurrence_next_date": "next_date",
+    "recurrence_end_type": "end_type",
+    "recurrence_end_date": "end_date",
+    "recurrence_count": "end_count",
+}
+RECURRENCE_DEFAULTS = {
+    "recurrence_interval": 1,
+    "recurrence_unit": "month",
+    "recurrence_next_date": False,
+    "recurrence_end_type": "never",
+    "recurrence_end_date": False,
+    "recurrence_count": 0,
+}
 
 _logger = logging.getLogger(__name__)
 
@@ -47,8 +55,10 @@ class CrmOrder(models.Model):
     _rec_names_search = ["name", "partner_id.name"]
     # Set by the server, never by clients (see tools.check_client_values): the
     # number, the dates of the workflow and of the rating, the recurrence
-    # bookkeeping of generated orders. Stored read-only computed and related fields
-    # (amounts, status category, customer entity, currency) are the server's too.
+    # bookkeeping of generated orders, the link to the recurrence (clients give
+    # the recurrence_* fields, which create or change it). Stored read-only
+    # computed and related fields (amounts, status category, customer entity,
+    # currency) are the server's too.
     _crm_server_fields = (
         "name",
         "date_status",
@@ -57,6 +67,8 @@ class CrmOrder(models.Model):
         "rating_date",
         "origin_order_id",
         "recurrence_occurrence_date",
+        "recurrence_id",
+        "recurrence_ids",
     )
     # Not server-owned, but never given by a client's default: a rating is given
     # to a completed order, never at creation.
@@ -260,32 +272,76 @@ class CrmOrder(models.Model):
         help="When the customer gave the rating.",
     )
     order_type_is_recurring = fields.Boolean(related="order_type_id.is_recurring")
+    # The recurrence of a recurring order (at most one: crm.order.recurrence
+    # holds the link), and its fields shown on the order: an order without one
+    # shows the defaults (every 1 month, never ends, no next date); setting other
+    # values creates it.
+    recurrence_ids = fields.One2many(
+        "crm.order.recurrence", "order_id", string="Recurrences"
+    )
+    recurrence_id = fields.Many2one(
+        "crm.order.recurrence",
+        compute="_compute_recurrence_id",
+        search="_search_recurrence_id",
+        copy=False,
+    )
     recurrence_interval = fields.Integer(
         string="Repeat Every",
         default=1,
+        compute="_compute_recurrence_fields",
+        inverse="_inverse_recurrence_fields",
+        search="_search_recurrence_interval",
+        readonly=False,
+        copy=True,
         help="Number of units (days, weeks, months, years) between two occurrences.",
     )
     recurrence_unit = fields.Selection(
-        RECURRENCE_UNITS, string="Repeat Unit", default="month", required=True
+        RECURRENCE_UNITS,
+        string="Repeat Unit",
+        default="month",
+        compute="_compute_recurrence_fields",
+        inverse="_inverse_recurrence_fields",
+        search="_search_recurrence_unit",
+        readonly=False,
+        copy=True,
+        required=True,
     )
     recurrence_next_date = fields.Date(
         string="Next Occurrence",
-        copy=False,
-        index="btree_not_null",
+        compute="_compute_recurrence_fields",
+        inverse="_inverse_recurrence_fields",
+        search="_search_recurrence_next_date",
+        readonly=False,
         help="Date of the next order generated from this one by the scheduled "
         "action; empty when the recurrence is not started or has ended.",
     )
     recurrence_end_type = fields.Selection(
-        [("never", "Never"), ("date", "On a date"), ("count", "After a number")],
+        RECURRENCE_END_TYPES,
         string="Recurrence Ends",
         default="never",
+        compute="_compute_recurrence_fields",
+        inverse="_inverse_recurrence_fields",
+        search="_search_recurrence_end_type",
+        readonly=False,
+        copy=True,
         required=True,
     )
     recurrence_end_date = fields.Date(
-        string="End Date", help="Last date an occurrence may fall on."
+        string="End Date",
+        compute="_compute_recurrence_fields",
+        inverse="_inverse_recurrence_fields",
+        search="_search_recurrence_end_date",
+        readonly=False,
+        copy=True,
+        help="Last date an occurrence may fall on.",
     )
     recurrence_count = fields.Integer(
         string="Occurrences",
+        compute="_compute_recurrence_fields",
+        inverse="_inverse_recurrence_fields",
+        search="_search_recurrence_count",
+        readonly=False,
+        copy=True,
         help="Number of orders to generate in total from this order.",
     )
     origin_order_id = fields.Many2one(
@@ -415,81 +471,93 @@ class CrmOrder(models.Model):
         for order in self:
             order.generated_order_count = counts.get(order, 0)
 
+    @api.depends("recurrence_ids")
+    def _compute_recurrence_id(self):
+        for order in self:
+            order.recurrence_id = order.recurrence_ids[:1]
+
+    def _search_recurrence_id(self, operator, value):
+        return [("recurrence_ids", operator, value)]
+
+    @api.depends(
+        "recurrence_id",
+        *(f"recurrence_id.{name}" for name in RECURRENCE_FIELDS.values()),
+    )
+    def _compute_recurrence_fields(self):
+        for order in self:
+            recurrence = order.recurrence_id
+            for name, recurrence_name in RECURRENCE_FIELDS.items():
+                order[name] = (
+                    recurrence[recurrence_name]
+                    if recurrence
+                    else RECURRENCE_DEFAULTS[name]
+                )
+
+    def _search_recurrence_interval(self, operator, value):
+        return self._search_recurrence_field("recurrence_interval", operator, value)
+
+    def _search_recurrence_unit(self, operator, value):
+        return self._search_recurrence_field("recurrence_unit", operator, value)
+
+    def _search_recurrence_next_date(self, operator, value):
+        return self._search_recurrence_field("recurrence_next_date", operator, value)
+
+    def _search_recurrence_end_type(self, operator, value):
+        return self._search_recurrence_field("recurrence_end_type", operator, value)
+
+    def _search_recurrence_end_date(self, operator, value):
+        return self._search_recurrence_field("recurrence_end_date", operator, value)
+
+    def _search_recurrence_count(self, operator, value):
+        return self._search_recurrence_field("recurrence_count", operator, value)
+
+    def _search_recurrence_field(self, name, operator, value):
+        """The orders whose recurrence matches, and those without a recurrence
+        when the default they show matches (XML-RPC clients search these fields
+        as they did when they were columns of the order)."""
+        recurrence_name = RECURRENCE_FIELDS[name]
+        condition = [(recurrence_name, operator, value)]
+        domain = [("recurrence_ids", "any", condition)]
+        default = self.env["crm.order.recurrence"].new(
+            {recurrence_name: RECURRENCE_DEFAULTS[name]}
+        )
+        if default.filtered_domain(condition):
+            domain = expression.OR([domain, [("recurrence_ids", "=", False)]])
+        return domain
+
+    def _inverse_recurrence_fields(self):
+        # The fields the caller did not give are in the cache: defaults at
+        # creation, the current values read by write(). The ORM would show them
+        # as False to an inverse otherwise.
+        Recurrence = self.env["crm.order.recurrence"]
+        for order in self:
+            values = {name: order[name] for name in RECURRENCE_FIELDS}
+            recurrence = order.recurrence_id
+            if recurrence:
+                changes = {
+                    RECURRENCE_FIELDS[name]: value
+                    for name, value in values.items()
+                    if recurrence[RECURRENCE_FIELDS[name]] != value
+                }
+                if changes:
+                    recurrence.write(changes)
+            elif values != RECURRENCE_DEFAULTS:
+                Recurrence.create(
+                    {
+                        "order_id": order.id,
+                        **{RECURRENCE_FIELDS[n]: v for n, v in values.items()},
+                    }
+                )
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
 
-    @api.constrains(
-        "order_type_id",
-        "origin_order_id",
-        "recurrence_interval",
-        "recurrence_next_date",
-        "recurrence_end_type",
-        "recurrence_end_date",
-        "recurrence_count",
-    )
+    @api.constrains("order_type_id", "origin_order_id")
     def _check_recurrence(self):
-        for order in self:
-            if order.recurrence_interval < 1:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: a recurrence repeats every 1 or more days, "
-                        "weeks, months or years, not every %(interval)s.",
-                        order=order.name,
-                        interval=order.recurrence_interval,
-                    )
-                )
-            if order.recurrence_interval > RECURRENCE_MAX_INTERVAL:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: a recurrence repeats every %(max)s days, "
-                        "weeks, months or years at most, not every %(interval)s.",
-                        order=order.name,
-                        max=RECURRENCE_MAX_INTERVAL,
-                        interval=order.recurrence_interval,
-                    )
-                )
-            if order.recurrence_count > RECURRENCE_MAX_COUNT:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: a recurrence generates at most %(max)s "
-                        "orders.",
-                        order=order.name,
-                        max=RECURRENCE_MAX_COUNT,
-                    )
-                )
-            if order.recurrence_end_type == "date" and not order.recurrence_end_date:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: give the end date of the recurrence.",
-                        order=order.name,
-                    )
-                )
-            if order.recurrence_end_type == "count" and order.recurrence_count < 1:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: give the number of orders to generate "
-                        "(1 or more).",
-                        order=order.name,
-                    )
-                )
-            if order.recurrence_next_date and not order.order_type_id.is_recurring:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s: only orders of a recurring type repeat; "
-                        "%(type)s is not one.",
-                        order=order.name,
-                        type=order.order_type_id.display_name,
-                    )
-                )
-            if order.recurrence_next_date and order.origin_order_id:
-                raise ValidationError(
-                    self.env._(
-                        "Order %(order)s was generated from a recurring order: it "
-                        "does not repeat itself.",
-                        order=order.name,
-                    )
-                )
+        """Only orders of a recurring type repeat, and generated orders do not
+        (the other rules of a recurrence are checked on crm.order.recurrence)."""
+        self.recurrence_id._check_recurrence()
 
     @api.constrains("rating")
     def _check_rating_done(self):
@@ -568,6 +636,10 @@ class CrmOrder(models.Model):
         check_client_values(self, [vals])
         self._check_line_values([vals])
         self._check_opportunities([vals])
+        if not vals.keys().isdisjoint(RECURRENCE_FIELDS):
+            # The inverse of the recurrence's fields sees all of them: the current
+            # values of those not written are read into the cache first.
+            self.mapped("recurrence_interval")
         if "company_id" in vals:
             self._check_company_change(vals["company_id"])
         if "rating" in vals:
@@ -1303,46 +1375,28 @@ class CrmOrder(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _recurrence_due_domain(self, today):
-        return [
-            ("order_type_id.is_recurring", "=", True),
-            ("recurrence_next_date", "<=", today),
-            ("status_category", "!=", "cancel"),
-            ("partner_id.active", "=", True),
-        ]
-
-    @api.model
     def _cron_generate_recurring_orders(self, batch_size=RECURRENCE_BATCH_SIZE):
         """Generate the orders of the recurring orders that are due, catching up
-        on every missed occurrence. One batch of templates per call: the cron
-        runner commits and calls again while some remain. Templates are locked
+        on every missed occurrence. One batch of recurrences per call: the cron
+        runner commits and calls again while some remain. Recurrences are locked
         (``FOR UPDATE SKIP LOCKED``): a run that overlaps another one skips the
-        templates the other is generating, and the unique occurrence constraint is
-        the last guard against duplicates."""
+        recurrences the other is generating, and the unique occurrence constraint
+        is the last guard against duplicates."""
         today = fields.Date.context_today(self)
-        Order = self.sudo()
-        candidates = Order.search(self._recurrence_due_domain(today), order="id")
-        if not candidates:
+        Recurrence = self.env["crm.order.recurrence"].sudo()
+        batch = Recurrence._lock_due(today, batch_size)
+        if not batch:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return 0
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM crm_order WHERE id = ANY(%s) ORDER BY id "
-                "FOR UPDATE SKIP LOCKED",
-                candidates.ids,
-            )
-        )
-        locked = [order_id for (order_id,) in self.env.cr.fetchall()]
-        batch = Order.browse(locked[:batch_size])
-        # What another transaction committed since the search: read it again.
+        remaining = max(Recurrence._count_due(today) - len(batch), 0)
+        # What another transaction committed before the lock: read it again.
         batch.invalidate_recordset()
-        batch = batch.filtered_domain(self._recurrence_due_domain(today))
+        templates = batch.order_id
+        templates.invalidate_recordset()
         created = self.browse()
-        for template in batch:
+        for template in templates:
             created |= template._generate_recurring_orders_safely(today)
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=max(len(locked) - batch_size, 0)
-        )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return len(created)
 
     def _generate_recurring_orders_safely(self, today):
@@ -1370,8 +1424,9 @@ class CrmOrder(models.Model):
 
     def _generate_recurring_orders(self, today):
         """Create the orders of every occurrence of these templates dated on or
-        before ``today``, in date order, and advance their next dates; the
-        recurrence ends (next date emptied) after its end date or its count."""
+        before ``today``, in date order (at most the last RECURRENCE_CATCH_UP),
+        and advance their next dates; the recurrence ends (next date emptied)
+        after its end date or its count."""
         generated = self._read_group(
             [("origin_order_id", "in", self.ids)],
             ["origin_order_id", "recurrence_occurrence_date:day"],
@@ -1380,25 +1435,15 @@ class CrmOrder(models.Model):
         for origin, occurrence in generated:
             existing[origin.id].add(fields.Date.to_date(occurrence))
         vals_list = []
-        for template in self:
-            count = len(existing[template.id])
-            occurrence = template.recurrence_next_date
-            due = []
-            while occurrence and occurrence <= today:
-                if template._recurrence_ended(occurrence, count):
-                    occurrence = False
-                    break
-                if occurrence not in existing[template.id]:
-                    due.append(occurrence)
-                    count += 1
-                occurrence = template._next_occurrence(occurrence)
-            if occurrence and template._recurrence_ended(occurrence, count):
-                occurrence = False
+        for template in self.filtered("recurrence_id"):
+            recurrence = template.recurrence_id
+            due, next_date = recurrence._due_occurrences(today, existing[template.id])
             skipped, due = due[:-RECURRENCE_CATCH_UP], due[-RECURRENCE_CATCH_UP:]
             if skipped:
                 template._note_skipped_occurrences(skipped)
             vals_list += [template._prepare_recurring_order_values(day) for day in due]
-            template.recurrence_next_date = occurrence
+            if recurrence.next_date != next_date:
+                recurrence.next_date = next_date
         # Ordered by template, then by date: numbers follow the occurrences. The
         # generated orders name their template and occurrence, fields the server
         # owns.
@@ -1416,26 +1461,6 @@ class CrmOrder(models.Model):
                 kept=RECURRENCE_CATCH_UP,
             ),
         )
-
-    def _recurrence_ended(self, occurrence, count):
-        self.ensure_one()
-        if self.recurrence_end_type == "date":
-            return occurrence > self.recurrence_end_date
-        if self.recurrence_end_type == "count":
-            return count >= self.recurrence_count
-        return False
-
-    def _next_occurrence(self, occurrence):
-        """The occurrence after ``occurrence``: relativedelta semantics, so a
-        monthly order of the 31st falls on the last day of shorter months, and the
-        following occurrences keep that day (Jan 31, Feb 29, Mar 29)."""
-        self.ensure_one()
-        step = self.recurrence_interval
-        try:
-            following = occurrence + relativedelta(**{f"{self.recurrence_unit}s": step})
-        except (OverflowError, ValueError):
-            return False
-        return following if following <= DATE_MAX else False
 
     def _prepare_recurring_order_values(self, occurrence):
         self.ensure_one()

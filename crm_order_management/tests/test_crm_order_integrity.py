@@ -749,13 +749,16 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
             "note",
             "rating",  # checked: completed orders only, dated by the server
             "rating_comment",
-            "recurrence_interval",
-            "recurrence_unit",
-            "recurrence_next_date",
-            "recurrence_end_type",
-            "recurrence_end_date",
-            "recurrence_count",
             "message_main_attachment_id",
+        },
+        # shown on the order as recurrence_interval, recurrence_unit...
+        "crm.order.recurrence": {
+            "repeat_interval",
+            "repeat_unit",
+            "next_date",
+            "end_type",
+            "end_date",
+            "end_count",
         },
         "crm.order.line": {
             "sequence",
@@ -779,7 +782,9 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.order = cls._create_order()
+        cls.order = cls._create_order(
+            order_type_id=cls.type_recurring.id, recurrence_next_date="2024-03-01"
+        )
         cls.event = (
             cls.env["crm.order.tracking"]
             .with_user(cls.salesman)
@@ -792,6 +797,7 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
         cls.records = {
             "crm.order": cls.order,
             "crm.order.line": cls.order.line_ids,
+            "crm.order.recurrence": cls.order.recurrence_id,
             "crm.order.tracking": cls.event,
             "crm.order.status.history": cls.order.status_history_ids,
             "crm.order.kpi": Kpi.search([], limit=1),
@@ -885,6 +891,8 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
             "crm.order.amount_total",
             "crm.order.date_done",
             "crm.order.origin_order_id",
+            "crm.order.recurrence.order_id",
+            "crm.order.recurrence.company_id",
             "crm.order.line.company_id",
             "crm.order.tracking.user_id",
             "res.partner.crm_loyalty",

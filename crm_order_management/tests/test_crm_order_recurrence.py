@@ -4,10 +4,14 @@ from datetime import date, datetime
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
+from ..models.crm_order import RECURRENCE_FIELDS
 from .common import CrmOrderCommon
+from .test_crm_order_integrity import CrmOrderXmlrpcCase
 
 
 class TestCrmOrderRecurrence(CrmOrderCommon):
@@ -197,13 +201,12 @@ class TestCrmOrderRecurrence(CrmOrderCommon):
         # Another transaction's lock cannot be taken in this one (a row lock is
         # re-entrant for its own transaction); the real two-cursor test is in the
         # top-level tests/test_recurrence_concurrency.py. Here: the lock query
-        # itself, as the method runs it, returns the due templates.
+        # itself, as the method runs it, returns the due recurrences.
         template = self._template("2024-03-15")
-        self.env.cr.execute(
-            "SELECT id FROM crm_order WHERE id = %s FOR UPDATE SKIP LOCKED",
-            [template.id],
+        Recurrence = self.env["crm.order.recurrence"]
+        self.assertEqual(
+            Recurrence._lock_due(date(2024, 3, 15), 100), template.recurrence_id
         )
-        self.assertEqual(self.env.cr.fetchall(), [(template.id,)])
         self.assertEqual(self._run("2024-03-15"), 1)
 
     def test_templates_are_processed_in_batches(self):
@@ -300,3 +303,366 @@ class TestCrmOrderRecurrence(CrmOrderCommon):
         self._run("2024-03-15")
         with self.assertRaisesRegex(ValidationError, "does not repeat itself"):
             template.generated_order_ids.recurrence_next_date = "2024-05-01"
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderRecurrenceModel(CrmOrderCommon):
+    """The recurrence is a record of its own (crm.order.recurrence); the order
+    shows it as its recurrence_* fields, which create and change it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Recurrence = cls.env["crm.order.recurrence"]
+
+    def _order_values(self, order):
+        return {name: order[name] for name in RECURRENCE_FIELDS}
+
+    def _recurrence_values(self, recurrence):
+        return {name: recurrence[name] for name in RECURRENCE_FIELDS.values()}
+
+    def _fortnightly(self, **vals):
+        """A recurring order every 2 weeks from 2024-03-04, ending after 5."""
+        return self._create_order(
+            order_type_id=self.type_recurring.id,
+            recurrence_interval=2,
+            recurrence_unit="week",
+            recurrence_next_date="2024-03-04",
+            recurrence_end_type="count",
+            recurrence_count=5,
+            **vals,
+        )
+
+    def test_order_fields_are_not_columns_of_the_order(self):
+        Order = self.env["crm.order"]
+        self.assertFalse(any(Order._fields[name].store for name in RECURRENCE_FIELDS))
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'crm_order' AND column_name = ANY(%s)",
+            [list(RECURRENCE_FIELDS)],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
+
+    def test_order_without_recurrence_shows_the_defaults(self):
+        order = self._create_order(order_type_id=self.type_recurring.id)
+        self.assertFalse(order.recurrence_id)
+        self.assertFalse(self.Recurrence.search([("order_id", "=", order.id)]))
+        self.assertEqual(
+            self._order_values(order),
+            {
+                "recurrence_interval": 1,
+                "recurrence_unit": "month",
+                "recurrence_next_date": False,
+                "recurrence_end_type": "never",
+                "recurrence_end_date": False,
+                "recurrence_count": 0,
+            },
+        )
+
+    def test_writing_the_defaults_creates_no_recurrence(self):
+        order = self._create_order(
+            recurrence_interval=1, recurrence_unit="month", recurrence_count=0
+        )
+        order.with_user(self.salesman).write(
+            {"recurrence_end_type": "never", "recurrence_next_date": False}
+        )
+        self.assertFalse(self.Recurrence.search([("order_id", "=", order.id)]))
+
+    def test_recurrence_fields_create_one_recurrence(self):
+        order = self._fortnightly()
+        recurrence = self.Recurrence.search([("order_id", "=", order.id)])
+        self.assertEqual(len(recurrence), 1)
+        self.assertEqual(order.recurrence_id, recurrence)
+        self.assertEqual(recurrence.company_id, self.company)
+        self.assertEqual(recurrence.display_name, order.name)
+        self.assertEqual(
+            self._recurrence_values(recurrence),
+            {
+                "repeat_interval": 2,
+                "repeat_unit": "week",
+                "next_date": date(2024, 3, 4),
+                "end_type": "count",
+                "end_date": False,
+                "end_count": 5,
+            },
+        )
+        self.assertEqual(
+            self._order_values(order),
+            {
+                "recurrence_interval": 2,
+                "recurrence_unit": "week",
+                "recurrence_next_date": date(2024, 3, 4),
+                "recurrence_end_type": "count",
+                "recurrence_end_date": False,
+                "recurrence_count": 5,
+            },
+        )
+        self.assertEqual(
+            self.env["crm.order"].search([("recurrence_id", "=", recurrence.id)]),
+            order,
+        )
+
+    def test_orders_are_searched_by_their_recurrence_fields(self):
+        repeating = self._fortnightly()
+        plain = self._create_order(order_type_id=self.type_recurring.id)
+        orders = repeating | plain
+        Order = self.env["crm.order"].with_user(self.salesman)
+
+        def found(domain):
+            return Order.search([("id", "in", orders.ids), *domain])
+
+        self.assertEqual(
+            found([("recurrence_next_date", "<=", "2024-03-31")]), repeating
+        )
+        self.assertEqual(found([("recurrence_next_date", "=", False)]), plain)
+        self.assertEqual(found([("recurrence_interval", "=", 1)]), plain)
+        self.assertEqual(found([("recurrence_interval", ">=", 1)]), orders)
+        self.assertEqual(found([("recurrence_unit", "=", "week")]), repeating)
+        self.assertEqual(found([("recurrence_end_type", "!=", "count")]), plain)
+        self.assertEqual(found([("recurrence_end_date", "!=", False)]), Order)
+        self.assertEqual(found([("recurrence_count", ">", 0)]), repeating)
+        self.assertEqual(found([("recurrence_id", "!=", False)]), repeating)
+
+    def test_writing_one_field_keeps_the_others(self):
+        order = self._fortnightly()
+        recurrence = order.recurrence_id
+        order.with_user(self.salesman).recurrence_next_date = "2024-04-01"
+        self.env.invalidate_all()
+        self.assertEqual(order.recurrence_id, recurrence)
+        self.assertEqual(
+            self._recurrence_values(recurrence),
+            {
+                "repeat_interval": 2,
+                "repeat_unit": "week",
+                "next_date": date(2024, 4, 1),
+                "end_type": "count",
+                "end_date": False,
+                "end_count": 5,
+            },
+        )
+
+    def test_one_field_on_an_order_without_recurrence_takes_the_defaults(self):
+        order = self._create_order(order_type_id=self.type_recurring.id)
+        order.with_user(self.salesman).write({"recurrence_interval": 3})
+        self.assertEqual(
+            self._recurrence_values(order.recurrence_id),
+            {
+                "repeat_interval": 3,
+                "repeat_unit": "month",
+                "next_date": False,
+                "end_type": "never",
+                "end_date": False,
+                "end_count": 0,
+            },
+        )
+
+    def test_write_on_several_orders_sets_each_recurrence(self):
+        repeating = self._fortnightly()
+        plain = self._create_order(order_type_id=self.type_recurring.id)
+        (repeating | plain).with_user(self.salesman).write(
+            {"recurrence_end_type": "date", "recurrence_end_date": "2024-12-31"}
+        )
+        self.assertEqual(
+            [
+                (
+                    order.recurrence_id.repeat_interval,
+                    order.recurrence_id.repeat_unit,
+                    order.recurrence_id.next_date,
+                    order.recurrence_id.end_type,
+                    order.recurrence_id.end_date,
+                )
+                for order in repeating | plain
+            ],
+            [
+                (2, "week", date(2024, 3, 4), "date", date(2024, 12, 31)),
+                (1, "month", False, "date", date(2024, 12, 31)),
+            ],
+        )
+
+    def test_form_sets_the_recurrence_like_before(self):
+        form = Form(self.env["crm.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        form.order_type_id = self.type_recurring
+        self.assertEqual(form.recurrence_interval, 1)
+        self.assertEqual(form.recurrence_unit, "month")
+        self.assertEqual(form.recurrence_end_type, "never")
+        form.recurrence_interval = 2
+        form.recurrence_unit = "week"
+        form.recurrence_next_date = date(2024, 3, 4)
+        form.recurrence_end_type = "date"
+        form.recurrence_end_date = date(2024, 6, 30)
+        order = form.save()
+        self.assertEqual(
+            self._recurrence_values(order.recurrence_id),
+            {
+                "repeat_interval": 2,
+                "repeat_unit": "week",
+                "next_date": date(2024, 3, 4),
+                "end_type": "date",
+                "end_date": date(2024, 6, 30),
+                "end_count": 0,
+            },
+        )
+        with Form(order.with_user(self.salesman)) as form:
+            form.recurrence_interval = 3
+        self.assertEqual(order.recurrence_id.repeat_interval, 3)
+        self.assertEqual(order.recurrence_id.end_date, date(2024, 6, 30))
+
+    def test_form_of_an_ordinary_order_creates_no_recurrence(self):
+        form = Form(self.env["crm.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        order = form.save()
+        self.assertEqual(order.order_type_id, self.type_new)
+        self.assertFalse(order.recurrence_id)
+
+    def test_copy_keeps_the_rule_but_not_the_next_date(self):
+        order = self._fortnightly()
+        copy = order.with_user(self.salesman).copy()
+        self.assertTrue(copy.recurrence_id)
+        self.assertNotEqual(copy.recurrence_id, order.recurrence_id)
+        self.assertEqual(
+            self._recurrence_values(copy.recurrence_id),
+            {
+                "repeat_interval": 2,
+                "repeat_unit": "week",
+                "next_date": False,
+                "end_type": "count",
+                "end_date": False,
+                "end_count": 5,
+            },
+        )
+
+    def test_deleting_the_order_deletes_its_recurrence(self):
+        order = self._fortnightly()
+        recurrence = order.recurrence_id
+        order.with_user(self.salesman).unlink()
+        self.assertFalse(recurrence.exists())
+
+    def test_bounds_hold_on_the_recurrence_itself(self):
+        order = self._create_order(order_type_id=self.type_recurring.id)
+        Recurrence = self.Recurrence.with_user(self.salesman)
+        for vals, message in (
+            ({"repeat_interval": 101}, "at most, not every 101"),
+            ({"end_type": "count", "end_count": 1001}, "generates at most 1000"),
+            ({"next_date": "3000-01-01"}, "Next Occurrence (next_date)"),
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as error:
+                Recurrence.create({"order_id": order.id, **vals})
+            self.assertIn(message, str(error.exception))
+        self.assertFalse(order.recurrence_id)
+
+    def test_template_keeps_a_recurring_type(self):
+        order = self._fortnightly()
+        with self.assertRaises(ValidationError) as error:
+            order.with_user(self.salesman).order_type_id = self.type_new
+        self.assertIn(
+            "only orders of a recurring type repeat; New Customer",
+            str(error.exception),
+        )
+        self.assertEqual(order.order_type_id, self.type_recurring)
+
+    @mute_logger("odoo.sql_db")
+    def test_an_order_has_one_recurrence(self):
+        order = self._fortnightly()
+        with self.assertRaises(IntegrityError):
+            self.Recurrence.create({"order_id": order.id})
+
+    def test_recurrence_cannot_move_to_another_order(self):
+        order = self._fortnightly()
+        other = self._create_order(order_type_id=self.type_recurring.id)
+        with self.assertRaisesRegex(UserError, "cannot be moved to another order"):
+            order.recurrence_id.with_user(self.salesman).order_id = other
+        with self.assertRaisesRegex(UserError, "Recurrence \\(recurrence_id\\)"):
+            other.with_user(self.salesman).recurrence_id = order.recurrence_id
+
+    def test_salesperson_reaches_the_recurrences_of_the_orders_they_reach(self):
+        own = self._fortnightly()
+        unassigned = self._fortnightly(user_id=False)
+        others = self._fortnightly(user=self.salesman_other)
+        recurrences = (own | unassigned | others).recurrence_id
+        Recurrence = self.Recurrence.with_user(self.salesman)
+        self.assertEqual(
+            Recurrence.search([("id", "in", recurrences.ids)]),
+            (own | unassigned).recurrence_id,
+        )
+        with self.assertRaises(AccessError):
+            others.recurrence_id.with_user(self.salesman).repeat_interval = 5
+        with self.assertRaises(AccessError):
+            others.with_user(self.salesman).recurrence_interval = 5
+        all_documents = self.Recurrence.with_user(self.salesman_all)
+        self.assertEqual(
+            all_documents.search([("id", "in", recurrences.ids)]), recurrences
+        )
+
+    def test_recurrences_are_isolated_per_company(self):
+        company_b = self.env["res.company"].create({"name": "Lotus Branch B"})
+        user_ab = new_test_user(
+            self.env,
+            login="crm_order_recurrence_ab",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company_b.id,
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        order_b = self._fortnightly(user=user_ab, company_id=company_b.id)
+        self.assertEqual(order_b.recurrence_id.company_id, company_b)
+        found = self.Recurrence.with_user(self.salesman_all).search(
+            [("order_id", "=", order_b.id)]
+        )
+        self.assertFalse(found)
+        with self.assertRaises(AccessError):
+            order_b.recurrence_id.with_user(self.salesman_all).read(["next_date"])
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderRecurrenceXmlrpc(CrmOrderXmlrpcCase):
+    """XML-RPC clients read, write and search the recurrence of an order through
+    the order's fields, as when they were columns of the order."""
+
+    def test_client_sets_reads_and_searches_the_recurrence(self):
+        order_id = self.rpc(
+            self.salesman,
+            "crm.order",
+            "create",
+            {
+                "partner_id": self.customer.id,
+                "order_type_id": self.type_recurring.id,
+                "line_ids": [(0, 0, {"product_id": self.product.id})],
+                "recurrence_interval": 2,
+                "recurrence_unit": "week",
+                "recurrence_next_date": "2024-03-04",
+                "recurrence_end_type": "count",
+                "recurrence_count": 5,
+            },
+        )
+        self.rpc(
+            self.salesman,
+            "crm.order",
+            "write",
+            [order_id],
+            {"recurrence_next_date": "2024-03-18"},
+        )
+        fields = list(RECURRENCE_FIELDS)
+        [values] = self.rpc(
+            self.salesman, "crm.order", "read", [order_id], fields=fields
+        )
+        del values["id"]
+        self.assertEqual(
+            values,
+            {
+                "recurrence_interval": 2,
+                "recurrence_unit": "week",
+                "recurrence_next_date": "2024-03-18",
+                "recurrence_end_type": "count",
+                "recurrence_end_date": False,
+                "recurrence_count": 5,
+            },
+        )
+        self.assertEqual(
+            self.rpc(
+                self.salesman,
+                "crm.order",
+                "search",
+                [("recurrence_next_date", "=", "2024-03-18")],
+            ),
+            [order_id],
+        )
