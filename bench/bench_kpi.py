@@ -152,9 +152,8 @@ INSERT INTO crm_order (id, name, partner_id, commercial_partner_id, date_order,
                        user_id, company_id, currency_id, order_type_id, status_id,
                        status_category, date_status, date_confirmed, date_done,
                        amount_undiscounted, amount_discount, amount_untaxed,
-                       amount_total, rating, rating_date, recurrence_unit,
-                       recurrence_end_type, create_uid, create_date, write_uid,
-                       write_date)
+                       amount_total, rating, rating_date, create_uid, create_date,
+                       write_uid, write_date)
 SELECT final.id, 'KPI/' || lpad(final.id::text, 7, '0'), customer.id, customer.id,
        date_order, (%(users)s::int[])[1 + floor(who * %(n_users)s)::int],
        %(company)s, %(currency)s,
@@ -172,7 +171,7 @@ SELECT final.id, 'KPI/' || lpad(final.id::text, 7, '0'), customer.id, customer.i
        CASE WHEN done AND rated < 0.3
             THEN least(%(now)s::timestamp, date_status + delay * interval '7 days')
             END,
-       'month', 'never', 1, date_order, 1, date_status
+       1, date_order, 1, date_status
   FROM final JOIN customer ON customer.n = final.customer_n
  ORDER BY final.id
 """
