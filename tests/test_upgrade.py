@@ -200,7 +200,10 @@ def previous_addons(tmp_path):
     assert archive, f"git archive {commit} {MODULE} failed"
     addons = tmp_path / "addons"
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(addons, filter="data")
+        # extraction filters came with Python 3.11.4; Debian 12 has 3.11.2 (our own
+        # repository's archive either way)
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(addons, **safe)
     assert (addons / MODULE / "__manifest__.py").exists()
     lines = []
     for line in ODOO_CONF.read_text().splitlines():
