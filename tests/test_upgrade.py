@@ -276,6 +276,38 @@ def test_upgrade_from_the_previous_release_keeps_the_data(
         assert order_by_id(after, second)["name"] == f"UPG/DUP/0001-{second}"
         order_by_id(before, second)["name"] = f"UPG/DUP/0001-{second}"
 
+    # Ratings that the previous release kept on the order only (given in the form
+    # or over XML-RPC) are rating.rating records now, the order's source of truth.
+    kept = {rating["id"] for rating in before["ratings"]}
+    moved = [rating for rating in after["ratings"] if rating["id"] not in kept]
+    after["ratings"] = [rating for rating in after["ratings"] if rating["id"] in kept]
+    on_records = {
+        (rating["res_id"], rating["rating"], rating["feedback"] or False)
+        for rating in before["ratings"]
+        if rating["consumed"]
+    }
+    expected = sorted(
+        (order["id"], float(order["rating"]), order["rating_comment"] or False)
+        for order in before["orders"]
+        if order["rating"]
+        and (order["id"], order["rating"], order["rating_comment"] or False)
+        not in on_records
+    )
+    assert (filled["done"], 4.0, "Quick delivery") in expected
+    assert (
+        sorted(
+            (rating["res_id"], rating["rating"], rating["feedback"] or False)
+            for rating in moved
+        )
+        == expected
+    )
+    partner_of = {order["id"]: order["partner_id"] for order in before["orders"]}
+    for rating in moved:
+        assert rating["res_model"] == "crm.order"
+        assert rating["consumed"] is True
+        assert rating["partner_id"] == partner_of[rating["res_id"]]
+        assert len(rating["access_token"]) == 32
+
     # Everything else is kept as it was: orders with their recurrence settings,
     # lines, history, tracking events, ratings and the configuration.
     assert len(before["orders"]) > 50  # the demo orders and the ones above

@@ -20,6 +20,8 @@ from .crm_order_recurrence import RECURRENCE_END_TYPES, RECURRENCE_UNITS
 
 NEW_NAME = "New"
 RATINGS = range(1, 6)
+# fixed once an order is completed or cancelled (its lines too)
+CLOSED_ORDER_FIELDS = ("partner_id", "date_order", "order_type_id")
 RECURRENCE_BATCH_SIZE = 100
 # A run catches up at most RECURRENCE_CATCH_UP missed occurrences of a recurring
 # order (the most recent ones) and notes the others in its chatter.
@@ -72,7 +74,7 @@ class CrmOrder(models.Model):
     )
     # Not server-owned, but never given by a client's default: a rating is given
     # to a completed order, never at creation.
-    _crm_server_defaults = ("rating",)
+    _crm_server_defaults = ("rating", "rating_comment")
 
     # ------------------------------------------------------------
     # FIELDS
@@ -254,19 +256,35 @@ class CrmOrder(models.Model):
         "crm.order.tracking", "order_id", string="Tracking Events"
     )
     tracking_count = fields.Integer(compute="_compute_tracking_count")
+    # The customer's rating lives in Odoo's rating.rating (rating.mixin), whatever
+    # gave it: the rating link of the Completed e-mail, the form, XML-RPC, a
+    # message with a rating. The order shows its last consumed rating, stored for
+    # the metrics and the customer profiles; writing these fields records the
+    # rating there.
     rating = fields.Integer(
         string="Customer Rating",
-        default=0,
+        compute="_compute_rating",
+        inverse="_inverse_rating",
+        store=True,
+        compute_sudo=True,
         copy=False,
         tracking=True,
         aggregator=False,
         help="The customer's rating of the completed order, from 1 (very poor) to 5 "
         "(excellent); 0 when not rated.",
     )
-    rating_comment = fields.Text(copy=False)
+    rating_comment = fields.Text(
+        compute="_compute_rating",
+        inverse="_inverse_rating",
+        store=True,
+        compute_sudo=True,
+        copy=False,
+    )
     rating_date = fields.Datetime(
         string="Rated On",
-        readonly=True,
+        compute="_compute_rating",
+        store=True,
+        compute_sudo=True,
         copy=False,
         index="btree_not_null",
         help="When the customer gave the rating.",
@@ -457,6 +475,67 @@ class CrmOrder(models.Model):
         for order in self:
             order.tracking_count = counts.get(order, 0)
 
+    @api.depends("rating_ids.rating", "rating_ids.consumed", "rating_ids.feedback")
+    def _compute_rating(self):
+        for order in self:
+            last = order._last_rating()
+            order.rating = round(last.rating) if last else 0
+            order.rating_comment = last.feedback or False
+            order.rating_date = last.write_date or False
+
+    def _last_rating(self):
+        """The order's rating: its last consumed rating.rating, as rating.mixin
+        takes it (last changed first)."""
+        self.ensure_one()
+        ratings = self.rating_ids.filtered("consumed")
+        return max(ratings, key=lambda r: (r.write_date, r.id), default=ratings)
+
+    def _inverse_rating(self):
+        """Record the rating written on the order as its rating.rating: the last
+        consumed one is changed, or the customer's rating request is consumed (the
+        one of the Completed e-mail, created if none). 0 removes the rating."""
+        for order in self:
+            last = order.sudo()._last_rating()
+            if not order.rating:
+                order.sudo().rating_ids.filtered("consumed").unlink()
+                continue
+            values = {"rating": order.rating, "feedback": order.rating_comment or False}
+            if last and (last.rating, last.feedback or False) == (
+                values["rating"],
+                values["feedback"],
+            ):
+                continue
+            if not last:
+                token = order.sudo()._rating_get_access_token()
+                last = (
+                    self.env["rating.rating"]
+                    .sudo()
+                    .search([("access_token", "=", token)], limit=1)
+                )
+            last.write({**values, "consumed": True})
+
+    def _set_rating_date(self, date):
+        """History import: the rating was given at ``date`` (the write date of its
+        rating.rating, which Odoo sets itself otherwise)."""
+        ratings = self.sudo().rating_ids.filtered("consumed")
+        if not ratings:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE rating_rating SET write_date = %s WHERE id IN %s",
+                fields.Datetime.to_datetime(date),
+                tuple(ratings.ids),
+            )
+        )
+        ratings.invalidate_recordset(["write_date"])
+        self._recompute_rating()
+
+    def _recompute_rating(self):
+        for fname in ("rating", "rating_comment", "rating_date"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset()
+
     @api.depends("line_ids")
     def _compute_line_count(self):
         for order in self:
@@ -570,6 +649,46 @@ class CrmOrder(models.Model):
                 )
             )
 
+    @api.constrains("order_type_id", "partner_id", "company_id")
+    def _check_new_customer_type(self):
+        """A customer's New Customer order is its first order in the company
+        (cancelled ones aside), whether the type was given or defaulted: the
+        metric of new customers counts these orders."""
+        new_type = self._order_type_by_xmlid("order_type_new")
+        orders = self.filtered(
+            lambda o: new_type
+            and o.order_type_id == new_type
+            and o.status_category != "cancel"
+        )
+        if not orders or history_import(self.env):
+            return
+        first = {
+            (entity.id, company.id): first_id
+            for entity, company, first_id in self.sudo()._read_group(
+                [
+                    ("commercial_partner_id", "in", orders.commercial_partner_id.ids),
+                    ("company_id", "in", orders.company_id.ids),
+                    ("status_category", "!=", "cancel"),
+                ],
+                ["commercial_partner_id", "company_id"],
+                ["id:min"],
+            )
+        }
+        returning = orders.filtered(
+            lambda o: first.get((o.commercial_partner_id.id, o.company_id.id), o.id)
+            < o.id
+        )
+        if returning:
+            raise ValidationError(
+                self.env._(
+                    "%(customer)s already has orders: only a customer's first order "
+                    "is a %(type)s order (%(orders)s).",
+                    customer=returning[0].commercial_partner_id.display_name,
+                    type=new_type.name,
+                    orders=", ".join(returning.mapped("name")),
+                )
+            )
+
     @api.constrains("status_id", "cancel_reason_id")
     def _check_cancel_reason_kept(self):
         """The last guard of the cancel reasons, whatever the path: a cancelled
@@ -605,14 +724,18 @@ class CrmOrder(models.Model):
         self._check_line_values(vals_list)
         self._check_opportunities(vals_list)
         importing = history_import(self.env)
-        if not importing and any(vals.get("rating") for vals in vals_list):
+        if not importing and any(
+            vals.get("rating") or vals.get("rating_comment") for vals in vals_list
+        ):
             raise UserError(self.env._("Only completed orders can be rated."))
         # A rating given at creation (history import) goes through write(), like
-        # any rating: checked (completed orders only, 1 to 5) and dated.
+        # any rating: checked (completed orders only, 1 to 5) and recorded.
         ratings = [
-            {key: vals.pop(key) for key in ("rating", "rating_date") if key in vals}
-            if vals.get("rating")
-            else {}
+            {
+                key: vals.pop(key)
+                for key in ("rating", "rating_comment", "rating_date")
+                if key in vals
+            }
             for vals in vals_list
         ]
         self._prepare_order_values(vals_list)
@@ -628,7 +751,7 @@ class CrmOrder(models.Model):
         if not importing:
             orders._run_status_automation()
         for order, rating_vals in zip(orders, ratings, strict=True):
-            if rating_vals:
+            if rating_vals.get("rating"):
                 order.write(rating_vals)
         return orders
 
@@ -642,8 +765,12 @@ class CrmOrder(models.Model):
             self.mapped("recurrence_interval")
         if "company_id" in vals:
             self._check_company_change(vals["company_id"])
-        if "rating" in vals:
-            vals = self._prepare_rating_values(vals)
+        self._check_closed_header(vals)
+        rating_date = None
+        if not vals.keys().isdisjoint(("rating", "rating_comment", "rating_date")):
+            vals = dict(vals)
+            rating_date = vals.pop("rating_date", None)
+            self._check_rating_values(vals)
         if "status_id" in vals:
             vals = dict(vals)
             status_id = vals.pop("status_id")
@@ -663,7 +790,24 @@ class CrmOrder(models.Model):
         if "company_id" in vals:
             # the products of the lines belong to the new company too
             self.line_ids._check_company()
+        if rating_date:
+            self._set_rating_date(rating_date)
+        elif not vals.keys().isdisjoint(("rating", "rating_comment")):
+            # written through _inverse_rating, which Odoo protects from
+            # recomputation: the date (and a removed comment) come from the record
+            self._recompute_rating()
         return res
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        # A copy of a customer's first order is not its first order: its type is
+        # decided as for any new order.
+        new_type = self._order_type_by_xmlid("order_type_new")
+        if new_type and "order_type_id" not in (default or {}):
+            for vals in vals_list:
+                if vals.get("order_type_id") == new_type.id:
+                    del vals["order_type_id"]
+        return vals_list
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft_or_cancel(self):
@@ -674,6 +818,37 @@ class CrmOrder(models.Model):
                     "Only draft or cancelled orders can be deleted; cancel these "
                     "first: %(orders)s",
                     orders=", ".join(locked.mapped("display_name")),
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_others_work(self):
+        """A salesperson deletes their drafts; an order that went through the
+        workflow (its history counts in the metrics) or holds other users'
+        tracking events is deleted by a sales manager."""
+        if self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        worked = self.filtered(lambda o: o.date_confirmed)
+        if worked:
+            raise UserError(
+                self.env._(
+                    "Orders that left draft keep their history for the metrics: "
+                    "only sales managers delete them (%(orders)s).",
+                    orders=", ".join(worked.mapped("display_name")),
+                )
+            )
+        others = (
+            self.env["crm.order.tracking"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("user_id", "!=", self.env.uid)])
+            .order_id
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "These orders hold other users' tracking events: only sales "
+                    "managers delete them (%(orders)s).",
+                    orders=", ".join(others.with_env(self.env).mapped("display_name")),
                 )
             )
 
@@ -731,11 +906,10 @@ class CrmOrder(models.Model):
         notify_delay_send=False,
     ):
         """A rating given through the link of the Completed e-mail is the order's
-        rating (the one the metrics use): set it, with the feedback and its date, as
-        the superuser (the customer is a public or portal visitor). A link rates
-        only the order it was issued for, and only once that order is completed."""
+        rating (see _compute_rating). A link rates only the order it was issued
+        for, and only once that order is completed."""
         self._check_rating_token(token)
-        rating = super().rating_apply(
+        return super().rating_apply(
             rate,
             token=token,
             rating=rating,
@@ -743,14 +917,6 @@ class CrmOrder(models.Model):
             subtype_xmlid=subtype_xmlid,
             notify_delay_send=notify_delay_send,
         )
-        if rating.res_model != self._name:
-            return rating
-        order = self.sudo().browse(rating.res_id)
-        value = round(rate)
-        if order.exists() and value in RATINGS:
-            # _prepare_rating_values dates the rating.
-            order.write({"rating": value, "rating_comment": feedback or False})
-        return rating
 
     def _check_rating_token(self, token):
         """A rating link rates the completed order it was issued for, nothing
@@ -964,11 +1130,18 @@ class CrmOrder(models.Model):
                 )
             )
 
-    def _prepare_rating_values(self, vals):
-        """Check a rating and date it: only completed orders are rated, 1 to 5."""
-        rating = vals["rating"]
-        if rating in (0, False, None):
-            return {**vals, "rating": 0, "rating_date": False}
+    def _check_rating_values(self, vals):
+        """A rating is a whole number from 1 to 5 of a completed order; 0 removes
+        it. A comment goes with a rating."""
+        if "rating" in vals:
+            rating = vals["rating"]
+            rated = rating not in (0, False, None)
+        else:
+            rated = all(self.mapped("rating"))
+        if vals.get("rating_comment") and not rated:
+            raise UserError(self.env._("A comment goes with a rating from 1 to 5."))
+        if "rating" not in vals or not rated:
+            return
         if (
             not isinstance(rating, int)
             or isinstance(rating, bool)
@@ -988,7 +1161,6 @@ class CrmOrder(models.Model):
                     orders=", ".join(not_done.mapped("name")),
                 )
             )
-        return {"rating_date": fields.Datetime.now(), **vals}
 
     def _check_line_values(self, vals_list):
         """Wrong types in the values of new or updated lines are refused with the
@@ -1023,6 +1195,31 @@ class CrmOrder(models.Model):
                 self.env._(
                     "An order is linked to an opportunity, not to a lead (%(leads)s).",
                     leads=", ".join(not_opportunities.mapped("name")),
+                )
+            )
+
+    def _check_closed_header(self, vals):
+        """What a completed or cancelled order was (customer, date, type) is what
+        the metrics counted: it no longer changes."""
+        changed = [name for name in CLOSED_ORDER_FIELDS if name in vals]
+        if not changed or history_import(self.env):
+            return
+
+        def differs(order, name):
+            if order._fields[name].type == "many2one":
+                return (vals[name] or False) != order[name].id
+            return fields.Datetime.to_datetime(vals[name]) != order[name]
+
+        closed = self.filtered(
+            lambda o: o.status_category in ("done", "cancel")
+            and any(differs(o, name) for name in changed)
+        )
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The customer, date and type of completed or cancelled orders "
+                    "cannot be changed (%(orders)s).",
+                    orders=", ".join(closed.mapped("name")),
                 )
             )
 

@@ -2,6 +2,7 @@
 import functools
 
 from odoo import api, models
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 
@@ -46,6 +47,32 @@ class RatingRating(models.Model):
         return forbidden, functools.partial(
             self.env["ir.rule"]._make_access_error, operation, forbidden
         )
+
+    @api.constrains("res_model", "res_id", "rating", "consumed")
+    def _check_crm_order_rating(self):
+        """The rating of an order, whatever gives it (the rating link, the order's
+        form, a message with a rating, XML-RPC on rating.rating): a whole number
+        from 1 to 5, of a completed order."""
+        ratings = self.filtered(lambda r: r.res_model == "crm.order" and r.consumed)
+        if not ratings:
+            return
+        wrong = ratings.filtered(lambda r: r.rating not in (1, 2, 3, 4, 5))
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "A rating is a whole number from 1 to 5, not %(value)r.",
+                    value=wrong[0].rating,
+                )
+            )
+        orders = self.env["crm.order"].sudo().browse(ratings.mapped("res_id"))
+        not_done = orders.exists().filtered(lambda o: o.status_category != "done")
+        if not_done:
+            raise ValidationError(
+                self.env._(
+                    "Only completed orders can be rated (%(orders)s).",
+                    orders=", ".join(not_done.mapped("name")),
+                )
+            )
 
     def write(self, vals):
         res = super().write(vals)

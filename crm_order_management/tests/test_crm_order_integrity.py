@@ -1123,3 +1123,121 @@ class TestAttackerPaths(CrmOrderXmlrpcCase):
         self.assertEqual(
             (order.line_ids.quantity, order.line_ids.price_unit), (1.0, 10.0)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestClosedOrders(CrmOrderXmlrpcCase):
+    """What the metrics counted stays as it was: the customer, date and type of a
+    completed or cancelled order, a customer's first order as its only New
+    Customer order, and the orders that went through the workflow."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first = cls._create_order()
+        cls.done = cls._complete(cls._create_order())
+        cls.other_customer = cls.env["res.partner"].create({"name": "Ida Other"})
+
+    def test_completed_order_header_is_fixed(self):
+        before = (self.done.partner_id, self.done.date_order, self.done.order_type_id)
+        for vals in (
+            {"partner_id": self.other_customer.id},
+            {"date_order": "2020-01-01 00:00:00"},
+            {"order_type_id": self.type_competitor.id},
+        ):
+            with self.subTest(vals=vals):
+                self.assertRefused(
+                    "The customer, date and type of completed or cancelled orders "
+                    f"cannot be changed ({self.done.name}).",
+                    self.salesman,
+                    "crm.order",
+                    "write",
+                    [self.done.id],
+                    vals,
+                )
+        self.assertEqual(
+            (self.done.partner_id, self.done.date_order, self.done.order_type_id),
+            before,
+        )
+        # the same values, and another salesperson, are accepted
+        self.rpc(
+            self.manager,
+            "crm.order",
+            "write",
+            [self.done.id],
+            {
+                "partner_id": self.customer.id,
+                "order_type_id": self.done.order_type_id.id,
+                "user_id": self.salesman_other.id,
+            },
+        )
+        self.assertEqual(self.done.user_id, self.salesman_other)
+
+    def test_new_customer_type_is_the_first_order_only(self):
+        self.assertEqual(self.first.order_type_id, self.type_new)
+        self.assertEqual(self.done.order_type_id, self.type_returning)
+        count = self.env["crm.order"].search_count([])
+        self.assertRefused(
+            "Ben Private already has orders: only a customer's first order is a "
+            "New Customer order",
+            self.salesman,
+            "crm.order",
+            "create",
+            {
+                "partner_id": self.customer.id,
+                "order_type_id": self.type_new.id,
+                "line_ids": [[0, 0, {"product_id": self.product.id}]],
+            },
+        )
+        self.assertEqual(self.env["crm.order"].search_count([]), count)
+        draft = self._create_order()
+        self.assertRefused(
+            f"is a New Customer order ({draft.name})",
+            self.salesman,
+            "crm.order",
+            "write",
+            [draft.id],
+            {"order_type_id": self.type_new.id},
+        )
+        self.assertEqual(draft.order_type_id, self.type_returning)
+        # a new customer's order may be typed so, and the first one stays it
+        new_id = self.rpc(
+            self.salesman,
+            "crm.order",
+            "create",
+            {"partner_id": self.other_customer.id, "order_type_id": self.type_new.id},
+        )
+        self.assertEqual(
+            self.env["crm.order"].browse(new_id).order_type_id, self.type_new
+        )
+
+    def test_salesperson_deletes_only_untouched_drafts(self):
+        cancelled = self._move(self._create_order(), self.status_payment)
+        self._cancel(cancelled)
+        self.assertRefused(
+            "Orders that left draft keep their history for the metrics: only "
+            f"sales managers delete them ({cancelled.display_name}).",
+            self.salesman,
+            "crm.order",
+            "unlink",
+            [cancelled.id],
+        )
+        draft = self._create_order()
+        self.env["crm.order.tracking"].with_user(self.salesman_all).create(
+            {"order_id": draft.id, "kind": "call", "summary": "Asked for a quote"}
+        )
+        self.assertRefused(
+            "These orders hold other users' tracking events: only sales managers "
+            f"delete them ({draft.display_name}).",
+            self.salesman,
+            "crm.order",
+            "unlink",
+            [draft.id],
+        )
+        self.assertTrue(cancelled.exists() and draft.exists())
+        self.assertEqual(len(draft.tracking_ids), 1)
+        own = self._create_order()
+        self.rpc(self.salesman, "crm.order", "unlink", [own.id])
+        self.assertFalse(own.exists())
+        self.rpc(self.manager, "crm.order", "unlink", [cancelled.id, draft.id])
+        self.assertFalse(cancelled.exists() or draft.exists())

@@ -13,6 +13,10 @@ class TestCrmOrderNumbering(CrmOrderCommon):
     shared with demo data, so the tests check prefixes and consecutive numbers
     rather than a starting value."""
 
+    def _new_customer(self):
+        """A customer without orders: its first order is a New Customer order."""
+        return self.env["res.partner"].create({"name": "First-time Customer"})
+
     def _number(self, order, prefix):
         self.assertRegex(order.name, r"^%s\d{5}$" % prefix.replace("/", r"\/"))
         return int(order.name[len(prefix) :])
@@ -30,7 +34,9 @@ class TestCrmOrderNumbering(CrmOrderCommon):
     @freeze_time("2026-03-10 09:00:00")
     def test_consecutive_orders_of_a_type_get_consecutive_numbers(self):
         first = self._create_order(order_type_id=self.type_new.id)
-        second = self._create_order(order_type_id=self.type_new.id)
+        second = self._create_order(
+            self._new_customer(), order_type_id=self.type_new.id
+        )
         self.assertEqual(
             self._number(second, "NEW/2026/"), self._number(first, "NEW/2026/") + 1
         )
@@ -51,7 +57,7 @@ class TestCrmOrderNumbering(CrmOrderCommon):
             .create(
                 [
                     {
-                        "partner_id": self.customer.id,
+                        "partner_id": self._new_customer().id,
                         "order_type_id": self.type_new.id,
                         "line_ids": [self._line()],
                     }
@@ -67,7 +73,7 @@ class TestCrmOrderNumbering(CrmOrderCommon):
         # NEW, RET, NEW: the returning order does not consume a NEW number
         new_1 = self._create_order(order_type_id=self.type_new.id)
         returning_1 = self._create_order(order_type_id=self.type_returning.id)
-        new_2 = self._create_order(order_type_id=self.type_new.id)
+        new_2 = self._create_order(self._new_customer(), order_type_id=self.type_new.id)
         returning_2 = self._create_order(order_type_id=self.type_returning.id)
         self.assertEqual(
             self._number(new_2, "NEW/2026/"), self._number(new_1, "NEW/2026/") + 1

@@ -51,6 +51,7 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         # for the customers' stored satisfaction and loyalty (partner search, two
         # grouped reads, one update), and 1 for the last rating value that
         # rating.mixin stores (one grouped read of the orders' ratings), and 1 for
-        # the lock on the new customers (one update of their rows).
-        with self.assertQueryCount(28):
+        # the lock on the new customers (one update of their rows), and 1 for the
+        # check that a New Customer order is its customer's first (grouped read).
+        with self.assertQueryCount(29):
             Order.create([self._order_vals(partner) for partner in partners])

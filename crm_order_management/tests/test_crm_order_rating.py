@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from freezegun import freeze_time
-
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -14,7 +12,9 @@ def _dt(value):
 
 @tagged("post_install", "-at_install")
 class TestCrmOrderRating(CrmOrderCommon):
-    """The customer rates a completed order from 1 to 5; the server dates it."""
+    """The customer rates a completed order from 1 to 5; the rating is a
+    rating.rating record (rating.mixin), dated when it is given (the write date
+    of the record, the time of the transaction that gave it)."""
 
     @classmethod
     def setUpClass(cls):
@@ -26,30 +26,82 @@ class TestCrmOrderRating(CrmOrderCommon):
         self.assertFalse(order.rating_date)
         self.assertFalse(order.rating_comment)
 
+    def _consumed(self, order):
+        return order.rating_ids.filtered("consumed")
+
     def test_rating_a_completed_order_dates_it(self):
-        with freeze_time("2026-03-10 11:15:00"):
-            self.order.with_user(self.salesman).write(
-                {"rating": 4, "rating_comment": "Quick delivery"}
-            )
+        self.order.with_user(self.salesman).write(
+            {"rating": 4, "rating_comment": "Quick delivery"}
+        )
         self.assertEqual(self.order.rating, 4)
         self.assertEqual(self.order.rating_comment, "Quick delivery")
-        self.assertEqual(self.order.rating_date, _dt("2026-03-10 11:15:00"))
+        self.assertEqual(self.order.rating_date, self.env.cr.now())
+        rating = self._consumed(self.order)
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(
+            (rating.rating, rating.feedback, rating.partner_id, rating.write_date),
+            (4.0, "Quick delivery", self.customer, self.env.cr.now()),
+        )
 
     def test_action_rate_records_rating_and_comment(self):
-        with freeze_time("2026-03-10 11:15:00"):
-            result = self.order.with_user(self.salesman).action_rate(5, "Excellent")
+        result = self.order.with_user(self.salesman).action_rate(5, "Excellent")
         self.assertIs(result, True)
         self.assertEqual(self.order.rating, 5)
         self.assertEqual(self.order.rating_comment, "Excellent")
-        self.assertEqual(self.order.rating_date, _dt("2026-03-10 11:15:00"))
+        self.assertEqual(self.order.rating_date, self.env.cr.now())
+        self.assertEqual(self._consumed(self.order).rating, 5.0)
 
     def test_rating_again_moves_the_date(self):
-        with freeze_time("2026-03-10 11:15:00"):
-            self.order.with_user(self.salesman).action_rate(2)
-        with freeze_time("2026-03-12 08:00:00"):
-            self.order.with_user(self.salesman).action_rate(3)
+        self.order.with_user(self.salesman).action_rate(2)
+        rating = self._consumed(self.order)
+        # given on 10 March
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE rating_rating SET write_date = %s WHERE id = %s",
+            ["2026-03-10 11:15:00", rating.id],
+        )
+        self.env.invalidate_all()
+        self.env.add_to_compute(self.order._fields["rating_date"], self.order)
+        self.assertEqual(self.order.rating_date, _dt("2026-03-10 11:15:00"))
+        self.order.with_user(self.salesman).action_rate(3)
         self.assertEqual(self.order.rating, 3)
-        self.assertEqual(self.order.rating_date, _dt("2026-03-12 08:00:00"))
+        self.assertEqual(self.order.rating_date, self.env.cr.now())
+        # the same rating, changed
+        self.assertEqual(self._consumed(self.order), rating)
+        self.assertEqual(rating.rating, 3.0)
+
+    def test_rating_records_of_other_paths_are_the_order_rating(self):
+        """Whatever gives the rating.rating (a message with a rating, as the
+        chatter's rating does), the order shows it."""
+        self.order.with_user(self.salesman).message_post(
+            body="Rated on the phone", rating_value=4
+        )
+        self.assertEqual(self.order.rating, 4)
+        self.assertEqual(self.order.rating_date, self.env.cr.now())
+
+    def test_other_paths_cannot_rate_an_order_not_completed(self):
+        draft = self._create_order()
+        with self.assertRaisesRegex(
+            ValidationError, "Only completed orders can be rated"
+        ):
+            draft.with_user(self.salesman).message_post(body="Hm", rating_value=5)
+        self._assert_unrated(draft)
+        self.assertFalse(draft.rating_ids)
+        with self.assertRaisesRegex(
+            ValidationError, "A rating is a whole number from 1 to 5, not 2.5"
+        ):
+            self.order.with_user(self.salesman).message_post(
+                body="Hm", rating_value=2.5
+            )
+        self._assert_unrated(self.order)
+
+    def test_a_comment_goes_with_a_rating(self):
+        with self.assertRaisesRegex(UserError, "A comment goes with a rating"):
+            self.order.with_user(self.salesman).write({"rating_comment": "Nice"})
+        self._assert_unrated(self.order)
+        self.order.with_user(self.salesman).action_rate(4, "Fine")
+        self.order.with_user(self.salesman).write({"rating_comment": "Fine indeed"})
+        self.assertEqual(self._consumed(self.order).feedback, "Fine indeed")
 
     def test_draft_open_and_cancelled_orders_cannot_be_rated(self):
         draft = self._create_order()
@@ -94,8 +146,8 @@ class TestCrmOrderRating(CrmOrderCommon):
     def test_rating_zero_clears_rating_and_date(self):
         self.order.with_user(self.salesman).action_rate(4, "Fine")
         self.order.with_user(self.salesman).write({"rating": 0})
-        self.assertEqual(self.order.rating, 0)
-        self.assertFalse(self.order.rating_date)
+        self._assert_unrated(self.order)
+        self.assertFalse(self._consumed(self.order))
 
     def test_rating_zero_allowed_on_any_order(self):
         draft = self._create_order()
@@ -123,6 +175,9 @@ class TestCrmOrderRating(CrmOrderCommon):
             {"rating": 3, "rating_date": "2024-03-08 10:00:00"}
         )
         self.assertEqual(self.order.rating_date, _dt("2024-03-08 10:00:00"))
+        self.assertEqual(
+            self._consumed(self.order).write_date, _dt("2024-03-08 10:00:00")
+        )
 
     def test_rating_is_not_copied(self):
         self.order.with_user(self.salesman).action_rate(5, "Great")
