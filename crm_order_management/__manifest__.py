@@ -8,7 +8,7 @@
     "website": "https://github.com/crm-order-management/crm_order_management",
     "author": "CRM Order Management Team",
     "license": "LGPL-3",
-    "depends": ["crm", "product", "mail", "rating"],
+    "depends": ["crm", "product", "mail", "rating", "portal"],
     "data": [
         "security/crm_order_security.xml",
         "security/ir.model.access.csv",
@@ -36,11 +36,14 @@
         "views/crm_order_cancel_reason_views.xml",
         "views/mail_activity_type_views.xml",
         "views/crm_order_menus.xml",
+        "views/crm_order_portal_templates.xml",
+        "views/crm_order_share_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/product_product_demo.xml",
         "demo/crm_order_demo.xml",
+        "demo/crm_order_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

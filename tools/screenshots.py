@@ -1,8 +1,10 @@
 """Screenshots of the running addon for the README: the order form, the orders kanban,
-a customer form and the order metrics graph, taken with headless Chromium.
+a customer form, the order metrics graph and an order in the customer portal, taken
+with headless Chromium.
 
     make screenshots                      # the database of `make run`, on its port
     bash tools/bench.sh tools/screenshots.py --url http://127.0.0.1:8085 --db shots_dev
+    bash tools/bench.sh tools/screenshots.py --only screenshot_portal_order.png
 
 It starts nothing but Chromium: an Odoo server must be serving the database, with the
 addon's demo data and computed metrics (Reporting > Recompute Metrics). The script logs
@@ -325,6 +327,68 @@ def shots(order):
     ]
 
 
+def portal_order_id(odoo):
+    """The demo order of the demo portal user's company that awaits receipt."""
+    (data,) = odoo.call(
+        "ir.model.data",
+        "search_read",
+        [
+            ("module", "=", "crm_order_management"),
+            ("name", "=", "order_portal_2_demo"),
+        ],
+        fields=["res_id"],
+    )
+    return data["res_id"]
+
+
+def portal_shots(order_id):
+    """The portal shots, taken as the demo portal user (same tuples as shots)."""
+    return [
+        (
+            "screenshot_portal_order.png",
+            f"/my/crm_orders/{order_id}",
+            "#crm_order_timeline li",
+            None,
+            None,
+        ),
+    ]
+
+
+# Rendered later than the page: the portal chatter (in a shadow root)
+LATE_PARTS = {
+    "screenshot_portal_order.png": """
+        !!document.querySelector('#chatterRoot')?.shadowRoot
+            ?.querySelector('.o-mail-Composer-input, .o-mail-Message')
+    """,
+}
+
+
+def take(browser, odoo, session_id, shots_list, out, only):
+    host = urllib.parse.urlsplit(odoo.url).hostname
+    browser.send(
+        "Network.setCookie",
+        name="session_id",
+        value=session_id,
+        domain=host,
+        path="/",
+        httpOnly=True,
+    )
+    for name, path, ready, click, clicked in shots_list:
+        if only and name not in only:
+            continue
+        browser.send("Page.navigate", url=odoo.url + path)
+        browser.wait_for_selector(ready)
+        if name in LATE_PARTS:
+            browser.wait_for(LATE_PARTS[name], "the portal chatter")
+        if click:
+            browser.click(click)
+            browser.wait_for_selector(clicked)
+        browser.settle()
+        written = browser.screenshot(out / name)
+        size = written.stat().st_size
+        print(f"{written}: {size // 1024} KB")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -344,6 +408,13 @@ def main():
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--chromium", help="Chromium executable (default: from PATH)")
+    parser.add_argument(
+        "--portal-login", default="portal", help="the demo portal user's login"
+    )
+    parser.add_argument("--portal-password", default="portal")
+    parser.add_argument(
+        "--only", nargs="*", help="file names of the screenshots to take (default: all)"
+    )
     args = parser.parse_args()
 
     odoo = Odoo(args.url, args.db)
@@ -352,27 +423,20 @@ def main():
     print(f"order shown: {order['name']} ({order['partner_id'][1]})")
     args.out.mkdir(parents=True, exist_ok=True)
 
+    portal_order = portal_order_id(odoo)
+    portal = Odoo(args.url, args.db)
+    portal_session = portal.login(args.portal_login, args.portal_password)
     browser = Chromium(find_chromium(args.chromium), args.width, args.height)
     try:
-        host = urllib.parse.urlsplit(odoo.url).hostname
-        browser.send(
-            "Network.setCookie",
-            name="session_id",
-            value=session_id,
-            domain=host,
-            path="/",
-            httpOnly=True,
+        take(browser, odoo, session_id, shots(order), args.out, args.only)
+        take(
+            browser,
+            portal,
+            portal_session,
+            portal_shots(portal_order),
+            args.out,
+            args.only,
         )
-        for name, path, ready, click, clicked in shots(order):
-            browser.send("Page.navigate", url=odoo.url + path)
-            browser.wait_for_selector(ready)
-            if click:
-                browser.click(click)
-                browser.wait_for_selector(clicked)
-            browser.settle()
-            written = browser.screenshot(args.out / name)
-            size = written.stat().st_size
-            print(f"{written}: {size // 1024} KB")
     finally:
         browser.close()
     return 0

@@ -51,9 +51,12 @@ _logger = logging.getLogger(__name__)
 class CrmOrder(models.Model):
     _name = "crm.order"
     _description = "Customer Order"
-    _inherit = ["rating.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_order desc, id desc"
     _check_company_auto = True
+    # customers who may read an order (portal) write in its chatter, as on sales
+    # orders
+    _mail_post_access = "read"
     _rec_names_search = ["name", "partner_id.name"]
     # Set by the server, never by clients (see tools.check_client_values): the
     # number, the dates of the workflow and of the rating, the recurrence
@@ -63,6 +66,7 @@ class CrmOrder(models.Model):
     # currency) are the server's too.
     _crm_server_fields = (
         "name",
+        "access_token",
         "date_status",
         "date_confirmed",
         "date_done",
@@ -207,11 +211,12 @@ class CrmOrder(models.Model):
     )
     opportunity_id = fields.Many2one(
         "crm.lead",
+        groups="base.group_user",
         check_company=True,
         index="btree_not_null",
         domain="[('type', '=', 'opportunity')]",
     )
-    note = fields.Html(string="Internal Note")
+    note = fields.Html(string="Internal Note", groups="base.group_user")
     date_confirmed = fields.Datetime(
         string="Confirmation Date",
         readonly=True,
@@ -917,6 +922,89 @@ class CrmOrder(models.Model):
             subtype_xmlid=subtype_xmlid,
             notify_delay_send=notify_delay_send,
         )
+
+    # ------------------------------------------------------------
+    # PORTAL
+    # ------------------------------------------------------------
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for order in self:
+            order.access_url = f"/my/crm_orders/{order.id}"
+
+    def _portal_ensure_token(self):
+        # the access token is the server's: clients cannot write it
+        return super(CrmOrder, with_server_values(self))._portal_ensure_token()
+
+    def _get_access_action(self, access_uid=None, force_website=False):
+        """Customers (portal users) who follow a link to an order land on its
+        portal page, as for sales orders."""
+        self.ensure_one()
+        user = self.env["res.users"].sudo().browse(access_uid or self.env.uid)
+        if not force_website and not user.share:
+            return super()._get_access_action(
+                access_uid=access_uid, force_website=force_website
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.get_portal_url(),
+            "target": "self",
+            "res_id": self.id,
+        }
+
+    def action_preview_crm_order(self):
+        """The order as its customer sees it in the portal."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self.get_portal_url(),
+        }
+
+    def _portal_receipt_status(self):
+        """The completed status the current user may move the order to from the
+        portal (the customer's confirmation of receipt), if any."""
+        self.ensure_one()
+        return (
+            self.sudo()
+            ._allowed_next_statuses()
+            .filtered(lambda s: s.category == "done")[:1]
+        )
+
+    def _portal_confirm_receipt(self):
+        """The customer received the order: it moves to its completed status
+        through the workflow engine, as a change by the current user, when a
+        transition allows it to that user (the portal users in the default
+        configuration). Only users who may read the order (the customer's own
+        portal users, not a shared link) confirm."""
+        self.ensure_one()
+        self.check_access("read")
+        status = self._portal_receipt_status()
+        if not status:
+            raise UserError(
+                self.env._(
+                    "Order %(order)s is not awaiting your confirmation of receipt.",
+                    order=self.sudo().name,
+                )
+            )
+        # sudo: the customer cannot write orders; the engine checks the transition
+        # against the customer's own groups and names them in the history
+        self.sudo()._change_status(status)
+
+    def _portal_timeline(self):
+        """The order's path for its customer: each status it entered and when;
+        the users who moved it only when the company shows them."""
+        self.ensure_one()
+        order = self.sudo()
+        show_users = order.company_id.crm_order_portal_show_users
+        return [
+            {
+                "status": history.status_to_id.name,
+                "date": history.date,
+                "user": history.user_id.name if show_users else False,
+            }
+            for history in order.status_history_ids.sorted(lambda h: (h.date, h.id))
+        ]
 
     def _check_rating_token(self, token):
         """A rating link rates the completed order it was issued for, nothing

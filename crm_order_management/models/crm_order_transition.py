@@ -20,7 +20,8 @@ class CrmOrderTransition(models.Model):
         "res.groups",
         string="Allowed Groups",
         help="Groups whose members may make this transition. "
-        "Empty: every user who can edit the order.",
+        "Empty: every internal user who can edit the order. Customers confirm in "
+        "the portal through transitions that name the Portal group.",
     )
     order_type_ids = fields.Many2many(
         "crm.order.type",
@@ -74,10 +75,12 @@ class CrmOrderTransition(models.Model):
         """The transitions of ``self`` that ``user`` may make on orders of
         ``order_type``."""
         user_groups = user.groups_id
+        # without groups: every internal user; portal and public users only
+        # through transitions that name their group
         return self.filtered(
             lambda t: t.manual
             and (not t.order_type_ids or order_type in t.order_type_ids)
-            and (not t.group_ids or t.group_ids & user_groups)
+            and (t.group_ids & user_groups if t.group_ids else not user.share)
         )
 
     def _applies_to_system(self, order_type):

@@ -8,3 +8,6 @@ class ResConfigSettings(models.TransientModel):
     crm_order_mark_won = fields.Boolean(
         related="company_id.crm_order_mark_won", readonly=False
     )
+    crm_order_portal_show_users = fields.Boolean(
+        related="company_id.crm_order_portal_show_users", readonly=False
+    )

@@ -774,7 +774,7 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
         "res.partner": {"customer_needs", "crm_order_type_id"},
         "product.template": {"service_kind"},
         "mail.activity.type": {"crm_order_tracking_kind"},
-        "res.company": {"crm_order_mark_won"},
+        "res.company": {"crm_order_mark_won", "crm_order_portal_show_users"},
     }
     # Odoo's own columns: id and the log columns are never written by clients.
     MAGIC = {"id", "create_uid", "create_date", "write_uid", "write_date"}

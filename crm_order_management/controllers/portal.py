@@ -1,0 +1,202 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The customer's orders in the portal, as sale and project serve theirs:
+/my/crm_orders (/my/orders is sale's) and /my/crm_orders/<id>."""
+
+from urllib.parse import urlencode
+
+from odoo import _, http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+# what the page says after an action (the ?message= of the redirect)
+MESSAGES = ("received", "not_awaiting", "rated", "bad_rating", "not_rateable")
+
+
+class CrmOrderPortal(CustomerPortal):
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        # told apart from sale's "Your Orders" when sale is installed too
+        values["crm_orders_title"] = (
+            _("Customer Orders") if "sale.order" in request.env else _("Orders")
+        )
+        return values
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "crm_order_count" in counters:
+            Order = request.env["crm.order"]
+            values["crm_order_count"] = (
+                Order.search_count(self._crm_orders_domain())
+                if Order.has_access("read")
+                else 0
+            )
+        return values
+
+    def _crm_orders_domain(self):
+        """The orders of the user's commercial entity (the record rules say the
+        same for portal users)."""
+        entity = request.env.user.partner_id.commercial_partner_id
+        return [("commercial_partner_id", "=", entity.id)]
+
+    def _crm_orders_sortings(self):
+        return {
+            "date": {"label": _("Newest"), "order": "date_order desc, id desc"},
+            "name": {"label": _("Number"), "order": "name desc, id desc"},
+            "status": {"label": _("Status"), "order": "status_id, date_order desc"},
+        }
+
+    def _crm_orders_search_inputs(self):
+        return {"name": {"input": "name", "label": _("Search in Number")}}
+
+    @http.route(
+        ["/my/crm_orders", "/my/crm_orders/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_crm_orders(self, page=1, sortby=None, search=None, **kw):
+        Order = request.env["crm.order"]
+        sortings = self._crm_orders_sortings()
+        if sortby not in sortings:
+            sortby = "date"
+        domain = self._crm_orders_domain()
+        search = (search or "").strip()
+        if search:
+            domain += [("name", "ilike", search)]
+        url_args = {"sortby": sortby}
+        if search:
+            url_args["search"] = search
+        pager = portal_pager(
+            url="/my/crm_orders",
+            url_args=url_args,
+            total=Order.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        orders = Order.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_crm_orders_history"] = orders.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "orders": orders.sudo(),
+                "page_name": "crm_order",
+                "pager": pager,
+                "default_url": "/my/crm_orders",
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_inputs": self._crm_orders_search_inputs(),
+                "search_in": "name",
+                "search": search,
+            }
+        )
+        return request.render("crm_order_management.portal_my_crm_orders", values)
+
+    def _crm_order_check_access(self, order_id, access_token):
+        """The order, as the superuser, when the user may read it or holds its
+        access token; None otherwise (the routes answer 404 then, whether the
+        order exists or not)."""
+        try:
+            return self._document_check_access(
+                "crm.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return None
+
+    @http.route(
+        ["/my/crm_orders/<int:order_id>"], type="http", auth="public", website=True
+    )
+    def portal_crm_order_page(self, order_id, access_token=None, message=None, **kw):
+        order_sudo = self._crm_order_check_access(order_id, access_token)
+        if order_sudo is None:
+            raise request.not_found()
+        # the order as the visitor sees it: the confirmation of receipt is theirs
+        order = request.env["crm.order"].browse(order_sudo.id)
+        can_confirm = bool(
+            not request.env.user._is_public()
+            and order.has_access("read")
+            and order._portal_receipt_status()
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "order": order_sudo,
+                "page_name": "crm_order",
+                "timeline": order_sudo._portal_timeline(),
+                "can_confirm_receipt": can_confirm,
+                "can_rate": order_sudo.status_category == "done"
+                and not order_sudo.rating,
+                "message": message if message in MESSAGES else None,
+                "documents": self._crm_order_documents(order_sudo),
+            }
+        )
+        values = self._get_page_view_values(
+            order_sudo, access_token, values, "my_crm_orders_history", False, **kw
+        )
+        return request.render("crm_order_management.portal_crm_order_page", values)
+
+    def _crm_order_documents(self, order_sudo):
+        """Documents of the order shown on its page (invoices, deliveries), as
+        ``[{"name", "url", "kind"}]``: none here; the glue addons add theirs."""
+        return []
+
+    def _crm_order_redirect(self, order_sudo, access_token, message):
+        query = {"message": message}
+        if access_token:
+            query["access_token"] = access_token
+        return request.redirect(f"/my/crm_orders/{order_sudo.id}?{urlencode(query)}")
+
+    @http.route(
+        ["/my/crm_orders/<int:order_id>/confirm_receipt"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_crm_order_confirm_receipt(self, order_id, access_token=None, **kw):
+        order_sudo = self._crm_order_check_access(order_id, access_token)
+        if order_sudo is None:
+            raise request.not_found()
+        order = request.env["crm.order"].browse(order_sudo.id)
+        try:
+            order._portal_confirm_receipt()
+        except (AccessError, UserError):
+            return self._crm_order_redirect(order_sudo, access_token, "not_awaiting")
+        return self._crm_order_redirect(order_sudo, access_token, "received")
+
+    @http.route(
+        ["/my/crm_orders/<int:order_id>/rate"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_crm_order_rate(
+        self, order_id, access_token=None, rating=None, comment=None, **kw
+    ):
+        """The customer's rating of a completed order: the same rating as the
+        link of the Completed e-mail (rating.rating of the customer)."""
+        order_sudo = self._crm_order_check_access(order_id, access_token)
+        if order_sudo is None:
+            raise request.not_found()
+        if order_sudo.status_category != "done":
+            return self._crm_order_redirect(order_sudo, access_token, "not_rateable")
+        try:
+            value = int(rating)
+        except (TypeError, ValueError):
+            value = 0
+        if value not in range(1, 6):
+            return self._crm_order_redirect(order_sudo, access_token, "bad_rating")
+        order_sudo.rating_apply(
+            value,
+            token=order_sudo._rating_get_access_token(),
+            feedback=(comment or "").strip()[:2000] or False,
+        )
+        return self._crm_order_redirect(order_sudo, access_token, "rated")

@@ -1,0 +1,319 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The customer's orders in the portal: the list, an order's page, receipt
+confirmation and rating, as a portal user of the customer's company, as a public
+visitor with a shared link, and as anyone else (refused)."""
+
+import re
+
+from odoo.tests import tagged
+from odoo.tests.common import new_test_user
+
+from .test_crm_order_integrity import CrmOrderXmlrpcCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(CrmOrderXmlrpcCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="crm_portal_olivia",
+            name="Olivia Portal",
+            groups="base.group_portal",
+        )
+        # a contact of the customer company: sees the company's orders
+        cls.portal_user.partner_id.parent_id = cls.customer_company
+        cls.received = cls._move(
+            cls._create_order(cls.customer_contact, lines=[(2.0, 74.5, 0.0)]),
+            cls.status_payment,
+            cls.status_shipment,
+            cls.status_receipt,
+        )
+        cls.unpaid = cls._move(
+            cls._create_order(cls.customer_company), cls.status_payment
+        )
+        # another customer's order
+        cls.foreign = cls._move(cls._create_order(cls.customer), cls.status_payment)
+
+    def _login(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+
+    def _csrf(self, url):
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        # the page's forms, or the layout's script (pages without a form)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text) or re.search(
+            r'csrf_token: "([^"]+)"', page.text
+        )
+        return found.group(1)
+
+    def _post(self, url, page_url, **data):
+        return self.url_open(url, data={"csrf_token": self._csrf(page_url), **data})
+
+    def _timeline(self, html):
+        return re.search(
+            r'id="crm_order_timeline".*?</section>', html, flags=re.DOTALL
+        ).group(0)
+
+    # ------------------------------------------------------------------ list
+
+    def test_list_shows_the_orders_of_the_customer_company_only(self):
+        self._login()
+        page = self.url_open("/my/crm_orders")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.received.name, page.text)
+        self.assertIn(self.unpaid.name, page.text)
+        self.assertNotIn(self.foreign.name, page.text)
+        self.assertIn("Awaiting Receipt", page.text)
+
+    def test_list_searches_by_number(self):
+        self._login()
+        page = self.url_open(f"/my/crm_orders?search={self.unpaid.name}")
+        self.assertIn(self.unpaid.name, page.text)
+        self.assertNotIn(self.received.name, page.text)
+        page = self.url_open(f"/my/crm_orders?search={self.foreign.name}")
+        self.assertNotIn(self.foreign.name.split("/")[-1] + "<", page.text)
+        self.assertIn("No order matches this number.", page.text)
+        # an unknown sorting is the default one, not an error
+        page = self.url_open("/my/crm_orders?sortby=password")
+        self.assertEqual(page.status_code, 200)
+
+    def test_home_counts_the_orders(self):
+        self._login()
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["crm_order_count"]}
+        )
+        self.assertEqual(counters, {"crm_order_count": 2})
+
+    # ------------------------------------------------------------------ page
+
+    def test_order_page_shows_lines_totals_and_timeline_without_users(self):
+        self._login()
+        page = self.url_open(f"/my/crm_orders/{self.received.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.received.name, page.text)
+        self.assertIn(self.product.name, page.text)
+        self.assertIn("149.00", page.text)
+        timeline = self._timeline(page.text)
+        self.assertEqual(
+            re.findall(r"<strong>([^<]+)</strong>", timeline),
+            ["Draft", "Awaiting Payment", "Awaiting Shipment", "Awaiting Receipt"],
+        )
+        self.assertNotIn(self.salesman.name, timeline)
+        self.assertIn("I received my order", page.text)
+        # the company may show who moved the order
+        self.company.crm_order_portal_show_users = True
+        timeline = self._timeline(
+            self.url_open(f"/my/crm_orders/{self.received.id}").text
+        )
+        # created and moved three times by the salesperson
+        self.assertEqual(timeline.count(self.salesman.name), 4)
+
+    def test_other_customers_orders_are_not_found(self):
+        self._login()
+        for url in (
+            f"/my/crm_orders/{self.foreign.id}",
+            f"/my/crm_orders/{self.foreign.id}?access_token=forged",
+            f"/my/crm_orders/{self.received.id + 10**6}",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertNotIn(
+            self.foreign.name, self.url_open("/my/crm_orders?search=").text
+        )
+
+    def test_other_customers_orders_are_refused_over_rpc(self):
+        self.assertEqual(
+            self.rpc(self.portal_user, "crm.order", "search", []),
+            sorted((self.received | self.unpaid).ids, reverse=True),
+        )
+        self.assertRefused(
+            "doesn't have 'read' access to:\n- Customer Order (crm.order)",
+            self.portal_user,
+            "crm.order",
+            "read",
+            self.foreign.ids,
+            ["name"],
+        )
+        self.assertRefused(
+            "You are not allowed to modify 'Customer Order' (crm.order) records.",
+            self.portal_user,
+            "crm.order",
+            "action_set_status",
+            self.received.ids,
+            self.status_completed.id,
+        )
+        self.assertRefused(
+            "Private methods (such as 'crm.order._portal_confirm_receipt') cannot "
+            "be called remotely.",
+            self.portal_user,
+            "crm.order",
+            "_portal_confirm_receipt",
+            self.foreign.ids,
+        )
+        # internal notes and the opportunity are for the company's users
+        self.assertRefused(
+            "You do not have enough rights to access the fields",
+            self.portal_user,
+            "crm.order",
+            "read",
+            self.received.ids,
+            ["note"],
+        )
+        self.assertEqual(
+            self.rpc(
+                self.portal_user, "crm.order", "read", self.received.ids, ["name"]
+            ),
+            [{"id": self.received.id, "name": self.received.name}],
+        )
+        self.assertEqual(self.received.status_id, self.status_receipt)
+        self.assertEqual(self.foreign.status_id, self.status_payment)
+
+    def test_shared_link_shows_that_order_only_to_the_public(self):
+        url = self.foreign.get_portal_url()
+        self.assertIn("access_token=", url)
+        token = self.foreign.access_token
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.foreign.name, page.text)
+        # a public visitor does not confirm a receipt
+        self.assertNotIn("I received my order", page.text)
+        self.assertEqual(
+            self.url_open(
+                f"/my/crm_orders/{self.received.id}?access_token={token}"
+            ).status_code,
+            404,
+        )
+        self.assertIn("/web/login", self.url_open("/my/crm_orders").url)
+
+    def test_access_token_is_the_servers(self):
+        self.assertRefused(
+            "Security Token (access_token)",
+            self.salesman,
+            "crm.order",
+            "write",
+            self.received.ids,
+            {"access_token": "chosen-by-the-client"},
+        )
+        self.assertFalse(self.received.access_token)
+
+    # ------------------------------------------------------------------ actions
+
+    def test_receipt_confirmation_moves_the_order_once(self):
+        self._login()
+        page_url = f"/my/crm_orders/{self.received.id}"
+        history_count = len(self.received.status_history_ids)
+        answer = self._post(f"{page_url}/confirm_receipt", page_url)
+        self.assertEqual(answer.status_code, 200)
+        self.assertIn("message=received", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_completed)
+        last = self.received.status_history_ids.sorted("id")[-1]
+        self.assertEqual(
+            (last.status_from_id, last.status_to_id, last.user_id, last.change_type),
+            (self.status_receipt, self.status_completed, self.portal_user, "user"),
+        )
+        self.assertEqual(len(self.received.status_history_ids), history_count + 1)
+        # a second click changes nothing
+        answer = self._post(f"{page_url}/confirm_receipt", page_url)
+        self.assertIn("message=not_awaiting", answer.url)
+        self.assertIn("nothing was changed", answer.text)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_completed)
+        self.assertEqual(len(self.received.status_history_ids), history_count + 1)
+
+    def test_receipt_confirmation_of_other_orders_is_refused(self):
+        self._login()
+        own_url = f"/my/crm_orders/{self.unpaid.id}"
+        answer = self._post(f"{own_url}/confirm_receipt", own_url)
+        self.assertIn("message=not_awaiting", answer.url)
+        answer = self._post(
+            f"/my/crm_orders/{self.foreign.id}/confirm_receipt", own_url
+        )
+        self.assertEqual(answer.status_code, 404)
+        self.env.invalidate_all()
+        self.assertEqual(self.unpaid.status_id, self.status_payment)
+        self.assertEqual(self.foreign.status_id, self.status_payment)
+        # internal users keep their own transition, not the portal's
+        self.assertEqual(
+            [
+                status["name"]
+                for status in self.received.with_user(
+                    self.salesman
+                ).get_allowed_transitions()
+            ],
+            ["Completed", "Cancelled"],
+        )
+
+    def test_rating_from_the_page(self):
+        self._complete(self.unpaid.with_env(self.env))
+        self._login()
+        page_url = f"/my/crm_orders/{self.unpaid.id}"
+        self.assertIn("How did it go?", self.url_open(page_url).text)
+        answer = self._post(f"{page_url}/rate", page_url, rating="9")
+        self.assertIn("message=bad_rating", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual(self.unpaid.rating, 0)
+        answer = self._post(
+            f"{page_url}/rate", page_url, rating="4", comment="Delivered on time"
+        )
+        self.assertIn("message=rated", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual(
+            (self.unpaid.rating, self.unpaid.rating_comment),
+            (4, "Delivered on time"),
+        )
+        rating = self.unpaid.rating_ids.filtered("consumed")
+        self.assertEqual(rating.partner_id, self.customer_company)
+        # an order not completed is not rated
+        page_url = f"/my/crm_orders/{self.received.id}"
+        answer = self._post(f"{page_url}/rate", page_url, rating="5")
+        self.assertIn("message=not_rateable", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.rating, 0)
+
+    def test_customer_writes_in_the_chatter_and_sees_no_internal_note(self):
+        self.received.with_user(self.salesman).message_post(
+            body="Carrier is late again", subtype_xmlid="mail.mt_note"
+        )
+        self.received.with_user(self.salesman).message_post(
+            body="Your desk leaves our warehouse today",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self._login()
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "crm.order",
+                "thread_id": self.received.id,
+                "post_data": {
+                    "body": "Thank you, I will be there",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                },
+            },
+        )
+        message = self.received.message_ids[:1]
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        self.assertIn("Thank you, I will be there", message.body)
+        fetched = self.make_jsonrpc_request(
+            "/mail/chatter_fetch",
+            {"thread_model": "crm.order", "thread_id": self.received.id},
+        )
+        bodies = " ".join(
+            str(message["body"]) for message in fetched["data"]["mail.message"]
+        )
+        self.assertIn("Your desk leaves our warehouse today", bodies)
+        self.assertIn("Thank you, I will be there", bodies)
+        self.assertNotIn("Carrier is late again", bodies)
+
+    def test_customer_tour(self):
+        self.start_tour("/my", "crm_order_portal_tour", login=self.portal_user.login)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_completed)
+        self.assertEqual(
+            (self.received.rating, self.received.rating_comment),
+            (4, "Delivered on time"),
+        )
