@@ -11,14 +11,24 @@ ODOO_CONF="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.odoo/$RUN_NAME.conf
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
 
-state="$(PGPASSWORD="$ODOO_DB_PASSWORD" psql -X -qtA -h "$ODOO_DB_HOST" -p "$ODOO_DB_PORT" -U "$ODOO_DB_USER" -d "$ODOO_DB" \
-    -c "SELECT state FROM ir_module_module WHERE name = 'crm_order_management'" 2>/dev/null || true)"
-if [ "$state" = installed ]; then
-    say "upgrading crm_order_management in the database '$ODOO_DB'"
-    module_args=(-u crm_order_management)
-else
-    say "installing crm_order_management with demo data in the database '$ODOO_DB'"
-    module_args=(-i crm_order_management)
+# The addon and its glue addons (crm_order_management_account, ...), which bring in
+# the apps they join (Invoicing, Inventory): installed when missing, else upgraded.
+install=() upgrade=()
+for manifest in "$PROJECT_DIR"/crm_order_management/__manifest__.py "$PROJECT_DIR"/crm_order_management_*/__manifest__.py; do
+    [ -f "$manifest" ] || continue
+    module="$(basename "$(dirname "$manifest")")"
+    state="$(PGPASSWORD="$ODOO_DB_PASSWORD" psql -X -qtA -h "$ODOO_DB_HOST" -p "$ODOO_DB_PORT" -U "$ODOO_DB_USER" -d "$ODOO_DB" \
+        -c "SELECT state FROM ir_module_module WHERE name = '$module'" 2>/dev/null || true)"
+    if [ "$state" = installed ]; then upgrade+=("$module"); else install+=("$module"); fi
+done
+module_args=()
+if [ ${#upgrade[@]} -gt 0 ]; then
+    say "upgrading ${upgrade[*]} in the database '$ODOO_DB'"
+    module_args+=(-u "$(IFS=,; echo "${upgrade[*]}")")
+fi
+if [ ${#install[@]} -gt 0 ]; then
+    say "installing ${install[*]} with demo data in the database '$ODOO_DB'"
+    module_args+=(-i "$(IFS=,; echo "${install[*]}")")
 fi
 say "configuration: $ODOO_CONF; log: $LOG_DIR/$RUN_NAME.log; open http://localhost:$ODOO_HTTP_PORT (admin / admin) once it says 'HTTP service'"
 "$PYTHON" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$ODOO_DB" --db-filter="^${ODOO_DB}\$" \

@@ -31,6 +31,11 @@ ODOO_SRC = Path(os.environ["ODOO_SRC"])
 ODOO_CONF = Path(os.environ["ODOO_CONF"])
 LOG_DIR = Path(os.environ["LOG_DIR"])
 MODULE = "crm_order_management"
+# The glue addons next to it (crm_order_management_account, ...): installed together,
+# with the apps they depend on, on a database of their own, and their tests run there.
+GLUE_MODULES = sorted(
+    path.parent.name for path in PROJECT_DIR.glob(f"{MODULE}_*/__manifest__.py")
+)
 PYTHON = sys.executable
 TOOLS = Path(PYTHON).parent
 
@@ -55,6 +60,7 @@ def lint():
         p
         for p in (
             "crm_order_management",
+            *GLUE_MODULES,
             "tests",
             "tools",
             "bench",
@@ -68,9 +74,12 @@ def lint():
         run(
             [TOOLS / "ruff", "format", "--check", *targets], cwd=PROJECT_DIR
         ).returncode,
-        run([TOOLS / "oca-checks-odoo-module", MODULE], cwd=PROJECT_DIR).returncode,
+        *(
+            run([TOOLS / "oca-checks-odoo-module", module], cwd=PROJECT_DIR).returncode
+            for module in (MODULE, *GLUE_MODULES)
+        ),
         run(
-            [TOOLS / "pylint", "--rcfile=.pylintrc-mandatory", MODULE],
+            [TOOLS / "pylint", "--rcfile=.pylintrc-mandatory", MODULE, *GLUE_MODULES],
             cwd=PROJECT_DIR,
             env={**os.environ, "PYTHONPATH": str(ODOO_SRC)},
         ).returncode,
@@ -93,10 +102,13 @@ def drop_database(name):
     )
 
 
-def odoo_tests(database, test_tags):
-    banner(f"addon tests: Odoo's runner on the new database {database!r}")
+def odoo_tests(database, test_tags, modules=(MODULE,), log_name="odoo-tests.log"):
+    banner(
+        f"addon tests of {', '.join(modules)}: Odoo's runner on the new database "
+        f"{database!r}"
+    )
     drop_database(database)
-    log = LOG_DIR / "odoo-tests.log"
+    log = LOG_DIR / log_name
     log.unlink(missing_ok=True)
     started = time.time()
     proc = run(
@@ -108,7 +120,7 @@ def odoo_tests(database, test_tags):
             "-d",
             database,
             "-i",
-            MODULE,
+            ",".join(modules),
             "--test-enable",
             f"--test-tags={test_tags}",
             "--stop-after-init",
@@ -207,8 +219,25 @@ def main():
         return 0 if ok else 1
 
     totals = [0, 0, 0]
-    if not args.skip_odoo:
-        passed, failed, skipped, step_ok = odoo_tests(args.database, args.test_tags)
+    # The addon alone (its tests), then the addon with its glue addons (theirs); test
+    # tags naming a glue addon run on the second database only.
+    runs = []
+    glue_tags = ",".join(f"/{module}" for module in GLUE_MODULES)
+    if args.test_tags == f"/{MODULE}":
+        runs = [(args.database, args.test_tags, (MODULE,), "odoo-tests.log")]
+        if GLUE_MODULES:
+            runs.append((f"{args.database}_glue", glue_tags, None, None))
+    elif any(module in args.test_tags for module in GLUE_MODULES):
+        runs = [(f"{args.database}_glue", args.test_tags, None, None)]
+    else:
+        runs = [(args.database, args.test_tags, (MODULE,), "odoo-tests.log")]
+    for database, test_tags, modules, log_name in runs if not args.skip_odoo else ():
+        passed, failed, skipped, step_ok = odoo_tests(
+            database,
+            test_tags,
+            modules=modules or (MODULE, *GLUE_MODULES),
+            log_name=log_name or "odoo-tests-glue.log",
+        )
         totals = [totals[0] + passed, totals[1] + failed, totals[2] + skipped]
         ok = ok and step_ok
     if not args.skip_pytest:
