@@ -1,4 +1,4 @@
-"""Packaging of the addon as ``odoo-addon-crm_order_management``.
+"""Packaging of the addon, and its glue addons, as ``odoo-addon-crm_order_management``.
 
 The wheel installs the addon into the ``odoo.addons`` namespace (``odoo/addons/
 crm_order_management`` in site-packages, with every data file), so that ``pip install``
@@ -15,6 +15,12 @@ ADDON = "crm_order_management"
 HERE = Path(__file__).resolve().parent
 ADDON_DIR = HERE / ADDON
 MANIFEST = ast.literal_eval((ADDON_DIR / "__manifest__.py").read_text(encoding="utf-8"))
+# The addon and its glue addons next to it (crm_order_management_account, ...): one
+# wheel brings every addon of the repository; Odoo installs the glue addons by itself
+# when the apps they join are installed (auto_install).
+ADDONS = [ADDON] + sorted(
+    path.parent.name for path in HERE.glob(f"{ADDON}_*/__manifest__.py")
+)
 SKIP_PARTS = {"__pycache__"}
 
 
@@ -27,18 +33,23 @@ def _kept(path):
 
 PACKAGES = sorted(
     ".".join(("odoo", "addons", *init.parent.relative_to(HERE).parts))
-    for init in ADDON_DIR.rglob("__init__.py")
+    for addon in ADDONS
+    for init in (HERE / addon).rglob("__init__.py")
     if _kept(init.relative_to(HERE))
 )
-# Every other file of the addon, among them the Python scripts that are not modules
-# of a package: the migration scripts (migrations/<version>/pre-migrate.py).
-DATA_FILES = sorted(
-    str(path.relative_to(ADDON_DIR))
-    for path in ADDON_DIR.rglob("*")
-    if path.is_file()
-    and _kept(path.relative_to(HERE))
-    and (path.suffix != ".py" or not (path.parent / "__init__.py").exists())
-)
+
+
+def _data_files(addon_dir):
+    """Every other file of an addon, among them the Python scripts that are not
+    modules of a package: the migration scripts (migrations/<version>/*.py)."""
+    return sorted(
+        str(path.relative_to(addon_dir))
+        for path in addon_dir.rglob("*")
+        if path.is_file()
+        and _kept(path.relative_to(HERE))
+        and (path.suffix != ".py" or not (path.parent / "__init__.py").exists())
+    )
+
 
 setup(
     name=f"odoo-addon-{ADDON}",
@@ -49,9 +60,11 @@ setup(
     author=MANIFEST["author"],
     url=MANIFEST["website"],
     license="LGPL-3.0-or-later",
-    package_dir={f"odoo.addons.{ADDON}": ADDON},
+    package_dir={f"odoo.addons.{addon}": addon for addon in ADDONS},
     packages=PACKAGES,
-    package_data={f"odoo.addons.{ADDON}": DATA_FILES},
+    package_data={
+        f"odoo.addons.{addon}": _data_files(HERE / addon) for addon in ADDONS
+    },
     include_package_data=False,
     install_requires=["odoo>=18.0a,<18.1dev"],
     python_requires=">=3.10",

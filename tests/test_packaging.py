@@ -54,15 +54,22 @@ def test_wheel_name_and_metadata(wheel):
 def test_wheel_holds_every_addon_file_and_no_top_level_tests(wheel):
     with zipfile.ZipFile(wheel) as zf:
         names = {n for n in zf.namelist() if not n.startswith("odoo_addon_")}
+    # the addon and its glue addons (crm_order_management_account, ...)
+    addons = [MODULE] + sorted(
+        p.parent.name for p in PROJECT_DIR.glob(f"{MODULE}_*/__manifest__.py")
+    )
+    assert MODULE + "_account" in addons
     expected = {
-        PREFIX + str(p.relative_to(PROJECT_DIR / MODULE))
-        for p in (PROJECT_DIR / MODULE).rglob("*")
+        f"odoo/addons/{addon}/" + str(p.relative_to(PROJECT_DIR / addon))
+        for addon in addons
+        for p in (PROJECT_DIR / addon).rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     }
     assert names == expected
     assert PREFIX + "__manifest__.py" in names
     assert PREFIX + "static/description/icon.png" in names
     assert PREFIX + "migrations/18.0.2.0.0/post-migrate.py" in names
+    assert f"odoo/addons/{MODULE}_account/__manifest__.py" in names
     # The namespace packages stay Odoo's: the wheel must not ship their __init__.py.
     assert "odoo/__init__.py" not in names and "odoo/addons/__init__.py" not in names
     assert not any(n.startswith("tests/") for n in names)

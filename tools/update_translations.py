@@ -1,11 +1,13 @@
-"""Refresh the addon's translation template and merge it into zh_CN.po.
+"""Refresh the translation templates of the addon and its glue addons and merge them
+into their zh_CN.po.
 
     bash tools/bench.sh tools/update_translations.py
 
-Exports crm_order_management.pot from a scratch database (module installed without
-demo data), then rebuilds i18n/zh_CN.po from it: every translation already in zh_CN.po
-is kept, entries gone from the template are dropped, and the new ones are listed as
-MISSING (translate them in zh_CN.po; test_i18n_zh_cn fails while any is empty).
+Exports <addon>.pot of each addon (crm_order_management and the crm_order_management_*
+glue addons) from a scratch database (all installed without demo data), then rebuilds
+each i18n/zh_CN.po from it: every translation already in zh_CN.po is kept, entries gone
+from the template are dropped, and the new ones are listed as MISSING (translate them in
+zh_CN.po; the addons' zh_CN tests fail while any is empty).
 """
 
 import os
@@ -17,7 +19,9 @@ import polib
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MODULE = "crm_order_management"
-I18N = PROJECT_DIR / MODULE / "i18n"
+MODULES = [MODULE] + sorted(
+    path.parent.name for path in PROJECT_DIR.glob(f"{MODULE}_*/__manifest__.py")
+)
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo-18.0"))
 ODOO_CONF = Path(os.environ.get("ODOO_CONF", PROJECT_DIR / ".odoo" / "odoo.conf"))
 DB = "crm_order_i18n"
@@ -30,20 +34,30 @@ def odoo(*args):
     )
 
 
-def export_template():
+def export_templates():
     subprocess.run(
         [sys.executable, PROJECT_DIR / "tools" / "dropdb.py", ODOO_CONF, DB], check=True
     )
-    odoo("-i", MODULE, "--without-demo=all", "--stop-after-init", "--no-http")
-    odoo(f"--i18n-export={I18N / (MODULE + '.pot')}", f"--modules={MODULE}")
+    odoo(
+        "-i", ",".join(MODULES), "--without-demo=all", "--stop-after-init", "--no-http"
+    )
+    for module in MODULES:
+        i18n = PROJECT_DIR / module / "i18n"
+        i18n.mkdir(exist_ok=True)
+        odoo(f"--i18n-export={i18n / (module + '.pot')}", f"--modules={module}")
 
 
-def merge(language="zh_CN"):
-    template = polib.pofile(str(I18N / f"{MODULE}.pot"))
-    po_path = I18N / f"{language}.po"
-    known = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)) if e.msgstr}
-    merged = polib.pofile(str(po_path))
-    header = dict(merged.metadata)
+def merge(module, language="zh_CN"):
+    i18n = PROJECT_DIR / module / "i18n"
+    template = polib.pofile(str(i18n / f"{module}.pot"))
+    po_path = i18n / f"{language}.po"
+    if po_path.exists():
+        current = polib.pofile(str(po_path))
+        known = {e.msgid: e.msgstr for e in current if e.msgstr}
+        header = dict(current.metadata)
+    else:
+        known = {}
+        header = {"Language": language, "Plural-Forms": "nplurals=1; plural=0;"}
     missing = []
     for entry in template:
         entry.msgstr = known.get(entry.msgid, "")
@@ -54,11 +68,14 @@ def merge(language="zh_CN"):
         **{key: header[key] for key in ("Language", "Plural-Forms") if key in header},
     }
     template.save(str(po_path))
-    print(f"{language}.po: {len(template)} entries, {len(missing)} missing")
+    print(
+        f"{module}/i18n/{language}.po: {len(template)} entries, {len(missing)} missing"
+    )
     for msgid in missing:
         print("MISSING:", repr(msgid))
 
 
 if __name__ == "__main__":
-    export_template()
-    merge()
+    export_templates()
+    for name in MODULES:
+        merge(name)

@@ -1,0 +1,42 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    crm_order_ids = fields.Many2many(
+        "crm.order",
+        string="Customer Orders",
+        compute="_compute_crm_order_ids",
+        compute_sudo=True,
+    )
+    crm_order_count = fields.Integer(
+        string="Customer Order Count",
+        compute="_compute_crm_order_ids",
+        compute_sudo=True,
+    )
+
+    @api.depends("invoice_line_ids.crm_order_line_ids")
+    def _compute_crm_order_ids(self):
+        for move in self:
+            orders = move.invoice_line_ids.crm_order_line_ids.order_id
+            move.crm_order_ids = orders
+            move.crm_order_count = len(orders)
+
+    def action_view_crm_orders(self):
+        self.ensure_one()
+        return self.crm_order_ids._get_records_action(
+            name=self.env._("Customer Orders")
+        )
+
+    def _invoice_paid_hook(self):
+        """A paid customer invoice moves its orders on when they are fully paid
+        (see crm.order._move_on_when_paid), whoever registered the payment."""
+        res = super()._invoice_paid_hook()
+        for invoice in self.filtered(lambda move: move.move_type == "out_invoice"):
+            orders = invoice.sudo().invoice_line_ids.crm_order_line_ids.order_id
+            # the payment state of the orders follows the invoice's
+            orders._recompute_payment_state()
+            orders._move_on_when_paid(invoice)
+        return res

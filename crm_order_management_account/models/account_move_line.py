@@ -1,0 +1,40 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    crm_order_line_ids = fields.Many2many(
+        "crm.order.line",
+        "crm_order_line_invoice_rel",
+        "invoice_line_id",
+        "order_line_id",
+        string="Customer Order Lines",
+        copy=False,
+        readonly=True,
+    )
+
+    def _copy_data_extend_business_fields(self, values):  # pylint: disable=missing-return
+        # a credit note (reversal) deducts from the lines its invoice invoiced
+        super()._copy_data_extend_business_fields(values)
+        values["crm_order_line_ids"] = [fields.Command.set(self.crm_order_line_ids.ids)]
+
+    @api.constrains("crm_order_line_ids", "partner_id", "company_id")
+    def _check_crm_order_lines(self):
+        """An invoice line invoices order lines of its own company and customer."""
+        for line in self.sudo().filtered("crm_order_line_ids"):
+            orders = line.crm_order_line_ids.order_id
+            wrong = orders.filtered(
+                lambda order, line=line: order.company_id != line.company_id
+                or order.commercial_partner_id != line.move_id.commercial_partner_id
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "An invoice line invoices orders of its own company and "
+                        "customer only (%(orders)s).",
+                        orders=", ".join(wrong.mapped("name")),
+                    )
+                )

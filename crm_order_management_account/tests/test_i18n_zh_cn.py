@@ -1,0 +1,51 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import polib
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.misc import file_path
+
+MODULE = "crm_order_management_account"
+LANG = "zh_CN"
+
+
+@tagged("post_install", "-at_install")
+class TestI18nZhCn(TransactionCase):
+    """The Simplified Chinese translation of the glue addon: complete, and read back
+    from its fields and messages."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang(LANG)
+        cls.env["ir.module.module"]._load_module_terms([MODULE], [LANG], overwrite=True)
+        cls.env.registry.clear_cache()
+        cls.env.invalidate_all()
+        cls.env_zh = cls.env(context=dict(cls.env.context, lang=LANG))
+
+    def test_every_entry_is_translated(self):
+        po = polib.pofile(file_path(f"{MODULE}/i18n/{LANG}.po"))
+        template = polib.pofile(file_path(f"{MODULE}/i18n/{MODULE}.pot"))
+        self.assertEqual(
+            [entry.msgid for entry in po if not entry.msgstr or entry.fuzzy], []
+        )
+        self.assertEqual(
+            sorted(entry.msgid for entry in po), sorted(e.msgid for e in template)
+        )
+
+    def test_fields_and_selections(self):
+        fields = self.env_zh["crm.order"].fields_get(
+            ["payment_state", "invoice_status"], ["string", "selection"]
+        )
+        self.assertEqual(fields["payment_state"]["string"], "付款状态")
+        self.assertEqual(
+            dict(fields["payment_state"]["selection"])["partial"], "部分付款"
+        )
+        self.assertEqual(
+            dict(fields["invoice_status"]["selection"])["to invoice"], "待开票"
+        )
+        self.assertEqual(
+            self.env_zh["crm.order.status"].fields_get(
+                ["paid_next_status_id"], ["string"]
+            )["paid_next_status_id"]["string"],
+            "付款后推进到",
+        )
