@@ -30,6 +30,17 @@ if [ ${#install[@]} -gt 0 ]; then
     say "installing ${install[*]} with demo data in the database '$ODOO_DB'"
     module_args+=(-i "$(IFS=,; echo "${install[*]}")")
 fi
+# ODOO_WORKERS=N: prefork mode as in production (N HTTP workers, cron threads, the
+# websocket process on ODOO_HTTP_PORT + 3), with Odoo's default limits made explicit.
+server_args=()
+if [ "${ODOO_WORKERS:-0}" -gt 0 ]; then
+    gevent_port="${ODOO_GEVENT_PORT:-$(( ${ODOO_HTTP_PORT:-8069} + 3 ))}"
+    server_args=(--workers="$ODOO_WORKERS" --max-cron-threads="${ODOO_CRON_THREADS:-1}"
+        --gevent-port="$gevent_port"
+        --limit-memory-soft=2147483648 --limit-memory-hard=2684354560
+        --limit-time-cpu=60 --limit-time-real=120 --limit-request=65536)
+    say "prefork: $ODOO_WORKERS workers, ${ODOO_CRON_THREADS:-1} cron thread(s), websocket on port $gevent_port"
+fi
 say "configuration: $ODOO_CONF; log: $LOG_DIR/$RUN_NAME.log; open http://localhost:$ODOO_HTTP_PORT (admin / admin) once it says 'HTTP service'"
 "$PYTHON" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$ODOO_DB" --db-filter="^${ODOO_DB}\$" \
-    "${module_args[@]}" 2>&1 | tee -a "$LOG_DIR/$RUN_NAME.log"
+    "${module_args[@]}" "${server_args[@]}" 2>&1 | tee -a "$LOG_DIR/$RUN_NAME.log"
