@@ -1631,12 +1631,15 @@ class CrmOrder(models.Model):
         to_number = defaultdict(list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] in placeholder:
-                to_number[vals.get("order_type_id")].append(vals)
+                company_id = vals.get("company_id") or self.env.company.id
+                to_number[vals.get("order_type_id"), company_id].append(vals)
         OrderType = self.env["crm.order.type"].sudo()
-        for type_id, type_vals in to_number.items():
-            sequence = OrderType.browse(type_id).sequence_id
+        for (type_id, company_id), type_vals in to_number.items():
             if not type_id:
                 continue  # refused below: the type is required
+            sequence = OrderType.browse(type_id)._sequence_for_company(
+                self.env["res.company"].browse(company_id)
+            )
             if not sequence:
                 raise UserError(
                     self.env._(

@@ -127,3 +127,37 @@ class TestCrmOrderNumbering(CrmOrderCommon):
             )
         )
         self.assertEqual(order.name, "IMPORT-42")
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_a_shared_type_numbers_each_company_apart(self):
+        """A type of every company numbers each company's orders with a sequence of
+        that company: company B's orders do not consume company A's numbers."""
+        company_b = self.env["res.company"].create({"name": "Lotus Branch B"})
+        Order = self.env["crm.order"]
+
+        def create(company):
+            return Order.with_company(company).create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company.id,
+                    "order_type_id": self.type_returning.id,
+                    "line_ids": [self._line()],
+                }
+            )
+
+        a1 = create(self.company)
+        b1 = create(company_b)
+        a2 = create(self.company)
+        b2 = create(company_b)
+        first = self._number(a1, "RET/2026/")
+        self.assertEqual(self._number(a2, "RET/2026/"), first + 1)
+        # company B's sequence started where the type's shared counter stood
+        self.assertEqual(
+            [self._number(b1, "RET/2026/"), self._number(b2, "RET/2026/")],
+            [first, first + 1],
+        )
+        sequences = self.env["ir.sequence"].search(
+            [("code", "=", self.type_returning.sequence_id.code)], order="id"
+        )
+        self.assertEqual(sequences.mapped("company_id"), self.company | company_b)
+        self.assertFalse(self.type_returning.sequence_id.company_id)

@@ -52,6 +52,8 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         # grouped reads, one update), and 1 for the last rating value that
         # rating.mixin stores (one grouped read of the orders' ratings), and 1 for
         # the lock on the new customers (one update of their rows), and 1 for the
-        # check that a New Customer order is its customer's first (grouped read).
-        with self.assertQueryCount(29):
+        # check that a New Customer order is its customer's first (grouped read), and
+        # 1 for the company's sequence of the type (a type shared by every company
+        # numbers each company apart).
+        with self.assertQueryCount(30):
             Order.create([self._order_vals(partner) for partner in partners])
