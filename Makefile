@@ -4,7 +4,7 @@
 #   ODOO_HTTP_PORT  HTTP port of `make run`         (default 8069)
 #   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv-<python version>)
 #   PGHOST PGPORT PGUSER PGPASSWORD                 (default: local server, role "odoo")
-.PHONY: run test lint setup bench-create bench-kpi screenshots
+.PHONY: run test lint setup bench-create bench-kpi screenshots cluster cluster-status cluster-stop
 
 run:
 	bash tools/run.sh
@@ -17,6 +17,18 @@ lint:
 
 setup:
 	bash tools/setup.sh
+
+# Two Odoo servers, a PostgreSQL primary and a hot standby (read replica), on
+# 127.0.0.1: see tools/cluster.sh. `make cluster-stop` stops them (DROP=1: and
+# deletes their data).
+cluster:
+	bash tools/cluster.sh start
+
+cluster-status:
+	bash tools/cluster.sh status
+
+cluster-stop:
+	bash tools/cluster.sh stop $(if $(DROP),--drop)
 
 bench-create:
 	bash tools/bench.sh bench/bench_order_create.py
