@@ -55,6 +55,7 @@ class CrmOrder(models.Model):
             order.delivery_count = len(order.picking_ids)
 
     @api.depends(
+        "procurement_group_id",
         "picking_ids.state",
         "line_ids.qty_delivered",
         "line_ids.quantity",
@@ -62,6 +63,11 @@ class CrmOrder(models.Model):
     )
     def _compute_delivery_status(self):
         for order in self:
+            # an order delivers through its procurement group: without one (a
+            # new order), no delivery to read
+            if not order.procurement_group_id:
+                order.delivery_status = False
+                continue
             pickings = order.picking_ids.filtered(lambda p: p.state != "cancel")
             goods = order.line_ids.filtered(lambda line: line._is_delivered_good())
             if not pickings or not goods:
@@ -138,7 +144,8 @@ class CrmOrder(models.Model):
 
     def _change_status(self, status, vals=None, automatic=False, trigger=None):
         cancelling = self.browse()
-        if status.category == "cancel" and not history_import(self.env):
+        # (the status may be one the user does not read: a portal user's)
+        if status.sudo().category == "cancel" and not history_import(self.env):
             cancelling = self.filtered(lambda o: o.status_id != status)
             cancelling._check_delivered_before_cancel()
         res = super()._change_status(status, vals, automatic=automatic, trigger=trigger)

@@ -15,22 +15,35 @@ class CrmOrderLine(models.Model):
         string="Delivered",
         compute="_compute_qty_delivered",
         store=True,
+        precompute=True,
         compute_sudo=True,
         digits="Product Unit of Measure",
         help="Quantity delivered to the customer by validated delivery orders, "
         "less the validated returns.",
     )
 
+    # Precomputed, so that creating lines costs no second query: it depends on
+    # fields that are not computed (or precomputed) only. The quantity of a done
+    # move (edited after validation) and its scrap destination are followed by
+    # stock.move and stock.move.line (see models/stock.py).
     @api.depends(
         "move_ids.state",
-        "move_ids.scrapped",
-        "move_ids.quantity",
+        "move_ids.product_id",
         "move_ids.product_uom",
+        "move_ids.location_id",
+        "move_ids.location_dest_id",
+        "move_ids.origin_returned_move_id",
+        "product_id",
         "product_uom_id",
+        "order_id.procurement_group_id",
     )
     def _compute_qty_delivered(self):
         for line in self:
             qty = 0.0
+            if not line.order_id.procurement_group_id:
+                # not delivered yet (a new line): no move to read
+                line.qty_delivered = qty
+                continue
             outgoing, incoming = line._get_outgoing_incoming_moves()
             for move in outgoing.filtered(lambda m: m.state == "done"):
                 qty += move.product_uom._compute_quantity(

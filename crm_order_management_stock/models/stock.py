@@ -64,7 +64,18 @@ class StockMove(models.Model):
 
     def write(self, vals):
         check_server_links(self, [vals], ("crm_order_line_id",))
-        return super().write(vals)
+        res = super().write(vals)
+        if "quantity" in vals:
+            self._crm_recompute_delivered()
+        return res
+
+    def _crm_recompute_delivered(self):
+        """The delivered quantity of the order lines of done moves whose
+        quantity changed after their validation."""
+        lines = self.filtered(lambda m: m.state == "done").crm_order_line_id
+        if lines:
+            # as if their moves changed: recomputes what depends on them
+            lines.modified(["move_ids"])
 
     @api.model
     def _prepare_merge_moves_distinct_fields(self):
@@ -135,3 +146,26 @@ class StockPicking(models.Model):
                 lambda m: m.state == "done" and m.location_dest_id._is_outgoing()
             ).crm_order_line_id.order_id
             orders._move_on_delivered(trigger=picking)
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        move_lines = super().create(vals_list)
+        move_lines.move_id._crm_recompute_delivered()
+        return move_lines
+
+    def write(self, vals):
+        moves = self.move_id
+        res = super().write(vals)
+        if not {"quantity", "move_id", "product_uom_id"}.isdisjoint(vals):
+            (moves | self.move_id)._crm_recompute_delivered()
+        return res
+
+    def unlink(self):
+        moves = self.move_id
+        res = super().unlink()
+        moves.exists()._crm_recompute_delivered()
+        return res

@@ -240,6 +240,17 @@ class TestDeliveryReturnsAndCancel(CrmOrderStockCommon):
         self.assertIn(returned.name, activity.note)
         self.assertIn("Office Chair (2)", activity.note)
 
+    def test_quantity_corrected_after_validation(self):
+        order = self._to_shipment(self._goods_order((self.chair, 5.0)))
+        picking = self._validate(order.picking_ids)
+        self.assertEqual(order.line_ids.qty_delivered, 5.0)
+        # the warehouse shipped 4 in fact: the done delivery is corrected
+        picking.action_toggle_is_locked()
+        picking.move_ids.quantity = 4.0
+        self.assertEqual(order.line_ids.qty_delivered, 4.0)
+        self.assertEqual(order.delivery_status, "partial")
+        self.assertEqual(order.status_id, self.status_receipt)
+
     def test_cancel_cancels_open_deliveries(self):
         order = self._to_shipment(
             self._goods_order((self.chair, 4.0), (self.lamp, 1.0))
