@@ -2,3 +2,4 @@
 from . import test_delivery
 from . import test_server_fields
 from . import test_i18n_zh_cn
+from . import test_portal
