@@ -95,16 +95,20 @@ class CrmOrderLine(models.Model):
         line, as sale_stock counts them for sales order lines."""
         outgoing = self.env["stock.move"]
         incoming = self.env["stock.move"]
+        # With stock_account, a return counts only when it updates the quantities
+        # of the order ("to_refund", as for sales orders); without it, every
+        # return counts.
         has_to_refund = "to_refund" in self.env["stock.move"]._fields
         for move in self.move_ids:
             if move.state == "cancel" or move.scrapped:
                 continue
             if move.product_id != self.product_id:
                 continue
+            counts = (
+                not move.origin_returned_move_id or not has_to_refund or move.to_refund
+            )
             if move.location_dest_id._is_outgoing():
-                if not move.origin_returned_move_id or (
-                    has_to_refund and move.to_refund
-                ):
+                if counts:
                     outgoing |= move
             elif move.location_id._is_outgoing() or move._is_incoming():
                 if not has_to_refund or move.to_refund:

@@ -240,6 +240,19 @@ class TestDeliveryReturnsAndCancel(CrmOrderStockCommon):
         self.assertIn(returned.name, activity.note)
         self.assertIn("Office Chair (2)", activity.note)
 
+    def test_goods_delivered_again_after_a_return(self):
+        order = self._to_shipment(self._goods_order((self.chair, 3.0)))
+        picking = self._validate(order.picking_ids)
+        returned = self._return(picking, {self.chair: 3.0})
+        self.assertEqual(order.line_ids.qty_delivered, 0.0)
+        self.assertEqual(order.delivery_status, "pending")
+        # the customer wants them after all: the return is returned
+        self._return(returned, {self.chair: 3.0})
+        self.assertEqual(order.line_ids.qty_delivered, 3.0)
+        self.assertEqual(order.delivery_status, "delivered")
+        self.assertEqual(order.status_id, self.status_receipt)
+        self.assertEqual(len(order.status_history_ids), 4)
+
     def test_quantity_corrected_after_validation(self):
         order = self._to_shipment(self._goods_order((self.chair, 5.0)))
         picking = self._validate(order.picking_ids)
