@@ -19,6 +19,11 @@
     "demo": [
         "demo/crm_order_stock_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_order_management_stock/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
     "installable": True,
 }

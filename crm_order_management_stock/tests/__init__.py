@@ -3,3 +3,4 @@ from . import test_delivery
 from . import test_server_fields
 from . import test_i18n_zh_cn
 from . import test_portal
+from . import test_ui

@@ -94,6 +94,31 @@ class TestDeliveryCreation(CrmOrderStockCommon):
             [("Desk Lamp", 5.0), ("Office Chair", 3.0)],
         )
 
+    def test_delivery_button_opens_the_deliveries(self):
+        order = self._to_shipment(self._goods_order((self.chair, 5.0)))
+        picking = order.picking_ids
+        action = order.with_user(self.stock_user).action_view_delivery()
+        self.assertEqual(action["res_model"], "stock.picking")
+        self.assertEqual(action["res_id"], picking.id)
+        self.assertEqual(
+            action["views"], [(self.env.ref("stock.view_picking_form").id, "form")]
+        )
+        self._validate(picking, {self.chair: 2.0})
+        action = order.with_user(self.stock_user).action_view_delivery()
+        self.assertEqual(
+            self.env["stock.picking"].search(action["domain"]), order.picking_ids
+        )
+        self.assertEqual(len(order.picking_ids), 2)
+        # the button is for Inventory users
+        arch = order.with_user(self.salesman).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertNotIn("action_view_delivery", arch)
+        arch = order.with_user(self.stock_user).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn("action_view_delivery", arch)
+
     def test_salesperson_without_inventory_rights_starts_the_delivery(self):
         self.assertFalse(self.salesman.has_group("stock.group_stock_user"))
         order = self._to_shipment(self._goods_order((self.chair, 1.0)))
