@@ -125,6 +125,27 @@ class TestEveryStoredField(CrmOrderStockXmlrpcCase):
         )
         self.assertTrue(self.status_payment.deliver_on_enter)
 
+    def test_the_one2many_links_are_refused_too(self):
+        move = self.other_order.picking_ids.move_ids
+        self.assertRefused(
+            "set by the server",
+            self.salesman_stock,
+            "crm.order.line",
+            "write",
+            self.order.line_ids.ids,
+            {"move_ids": [(4, move.id)]},
+        )
+        self.assertRefused(
+            "set by the server",
+            self.salesman_stock,
+            "crm.order",
+            "write",
+            self.order.ids,
+            {"picking_ids": [(4, self.other_order.picking_ids.id)]},
+        )
+        self.assertEqual(move.crm_order_line_id, self.other_order.line_ids)
+        self.assertEqual(self.order.picking_ids, self.records["stock.picking"])
+
     def test_a_client_creates_no_order_link(self):
         self.assertRefused(
             "set by the server",
