@@ -1,0 +1,5 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import crm_order_status
+from . import crm_order
+from . import crm_order_line
+from . import stock

@@ -1,0 +1,260 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from odoo.addons.crm_order_management.tools.validation import (
+    history_import,
+    server_values_allowed,
+    with_server_values,
+)
+
+# Set by the server only: the procurement of the order's deliveries.
+SERVER_FIELDS = ("procurement_group_id",)
+
+
+class CrmOrder(models.Model):
+    _inherit = "crm.order"
+
+    procurement_group_id = fields.Many2one(
+        "procurement.group",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="stock.group_stock_user",
+    )
+    picking_ids = fields.One2many(
+        "stock.picking",
+        "crm_order_id",
+        string="Transfers",
+        readonly=True,
+        groups="stock.group_stock_user",
+    )
+    delivery_count = fields.Integer(
+        string="Delivery Orders",
+        compute="_compute_delivery_count",
+        compute_sudo=True,
+    )
+    delivery_status = fields.Selection(
+        [
+            ("pending", "Not Delivered"),
+            ("partial", "Partially Delivered"),
+            ("delivered", "Delivered"),
+        ],
+        compute="_compute_delivery_status",
+        store=True,
+        compute_sudo=True,
+        help="How much of the goods of the order its validated delivery orders "
+        "brought to the customer (returns deducted); empty for an order without "
+        "delivery orders.",
+    )
+
+    @api.depends("picking_ids")
+    def _compute_delivery_count(self):
+        for order in self:
+            order.delivery_count = len(order.picking_ids)
+
+    @api.depends(
+        "procurement_group_id",
+        "picking_ids.state",
+        "line_ids.qty_delivered",
+        "line_ids.quantity",
+        "line_ids.product_id",
+    )
+    def _compute_delivery_status(self):
+        for order in self:
+            # an order delivers through its procurement group: without one (a
+            # new order), no delivery to read
+            if not order.procurement_group_id:
+                order.delivery_status = False
+                continue
+            pickings = order.picking_ids.filtered(lambda p: p.state != "cancel")
+            goods = order.line_ids.filtered(lambda line: line._is_delivered_good())
+            if not pickings or not goods:
+                order.delivery_status = False
+            elif order._goods_delivered():
+                order.delivery_status = "delivered"
+            elif any(
+                float_compare(
+                    line.qty_delivered,
+                    0.0,
+                    precision_rounding=line.product_uom_id.rounding or 0.01,
+                )
+                > 0
+                for line in goods
+            ):
+                order.delivery_status = "partial"
+            else:
+                order.delivery_status = "pending"
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_delivery_values(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_delivery_values([vals])
+        return super().write(vals)
+
+    def _check_delivery_values(self, vals_list):
+        """The link to the procurement is the server's: refused to clients, as
+        the main addon refuses its server-owned fields."""
+        if history_import(self.env) or server_values_allowed(self.env):
+            return
+        given = sorted(
+            {name for vals in vals_list for name in vals if name in SERVER_FIELDS}
+        )
+        if given:
+            raise UserError(
+                self.env._(
+                    "These fields of %(model)s are set by the server and cannot be "
+                    "written: %(fields)s.",
+                    model=self._description,
+                    fields=", ".join(
+                        f"{self._fields[name].string} ({name})" for name in given
+                    ),
+                )
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_delivery(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        pickings = self.picking_ids
+        if len(pickings) == 1:
+            action["views"] = [(self.env.ref("stock.view_picking_form").id, "form")]
+            action["res_id"] = pickings.id
+        else:
+            action["domain"] = [("id", "in", pickings.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------
+    # WORKFLOW
+    # ------------------------------------------------------------
+
+    def _change_status(self, status, vals=None, automatic=False, trigger=None):
+        cancelling = self.browse()
+        # (the status may be one the user does not read: a portal user's)
+        if status.sudo().category == "cancel" and not history_import(self.env):
+            cancelling = self.filtered(lambda o: o.status_id != status)
+            cancelling._check_delivered_before_cancel()
+        res = super()._change_status(status, vals, automatic=automatic, trigger=trigger)
+        if cancelling:
+            cancelling.sudo().picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            ).action_cancel()
+        return res
+
+    def _check_delivered_before_cancel(self):
+        """An order whose goods were delivered (and not returned) is not
+        cancelled: the customer has them. Its done deliveries are named."""
+        for order in self.sudo():
+            delivered = order.line_ids.filtered(
+                lambda line: float_compare(
+                    line.qty_delivered,
+                    0.0,
+                    precision_rounding=line.product_uom_id.rounding or 0.01,
+                )
+                > 0
+            )
+            if delivered:
+                pickings = delivered.move_ids.filtered(
+                    lambda m: m.state == "done" and m.location_dest_id._is_outgoing()
+                ).picking_id
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s cannot be cancelled: these delivery orders "
+                        "are done and their goods not returned: %(pickings)s. "
+                        "Return the goods first (Return button of the delivery "
+                        "order).",
+                        order=order.name,
+                        pickings=", ".join(pickings.sorted("id").mapped("name")),
+                    )
+                )
+
+    def _run_status_automation(self):
+        res = super()._run_status_automation()
+        delivering = self.filtered(lambda o: o.status_id.deliver_on_enter)
+        if delivering:
+            delivering.line_ids._action_launch_stock_rule()
+        # Orders with nothing (left) to deliver, as orders of services only, move
+        # on at once.
+        self.filtered(lambda o: o.status_id.delivered_status_id)._move_on_delivered()
+        return res
+
+    def _move_on_delivered(self, trigger=None):
+        """Move the orders whose goods are all delivered to the status their
+        status names for that ("When Delivered, Move To"), as a system change
+        triggered by ``trigger`` (the delivery order). Orders the system may not
+        move there (no automatic transition) stay, with a note."""
+        for order in self.sudo():
+            target = order.status_id.delivered_status_id
+            if not target or not order._goods_delivered():
+                continue
+            if target in order._allowed_next_statuses(automatic=True):
+                order._change_status(target, automatic=True, trigger=trigger)
+            else:
+                order.message_post(
+                    body=self.env._(
+                        "All goods are delivered, but the system may not move the "
+                        "order from %(from_status)s to %(to_status)s: move it by "
+                        "hand or allow the transition to the system.",
+                        from_status=order.status_id.name,
+                        to_status=target.name,
+                    )
+                )
+
+    def _goods_delivered(self):
+        """Whether every goods line of the order is delivered in full."""
+        self.ensure_one()
+        return all(
+            float_compare(
+                line.qty_delivered,
+                line.quantity,
+                precision_rounding=line.product_uom_id.rounding or 0.01,
+            )
+            >= 0
+            for line in self.line_ids
+            if line._is_delivered_good()
+        )
+
+    # ------------------------------------------------------------
+    # PROCUREMENT
+    # ------------------------------------------------------------
+
+    def _get_delivery_warehouse(self):
+        self.ensure_one()
+        return (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id)], limit=1)
+        )
+
+    def _get_procurement_group(self):
+        """The procurement group of the order (one per order), created at its
+        first delivery."""
+        self.ensure_one()
+        order = self.sudo()
+        if not order.procurement_group_id:
+            group = with_server_values(order.env["procurement.group"]).create(
+                {
+                    "name": order.name,
+                    "move_type": "direct",
+                    "crm_order_id": order.id,
+                    "partner_id": order.partner_id.id,
+                }
+            )
+            with_server_values(order).write({"procurement_group_id": group.id})
+        elif order.procurement_group_id.partner_id != order.partner_id:
+            order.procurement_group_id.partner_id = order.partner_id
+        return order.procurement_group_id
