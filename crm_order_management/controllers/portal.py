@@ -12,7 +12,14 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 # what the page says after an action (the ?message= of the redirect)
-MESSAGES = ("received", "not_awaiting", "rated", "bad_rating", "not_rateable")
+MESSAGES = (
+    "received",
+    "not_awaiting",
+    "rated",
+    "bad_rating",
+    "not_rateable",
+    "already_rated",
+)
 
 
 class CrmOrderPortal(CustomerPortal):
@@ -36,10 +43,13 @@ class CrmOrderPortal(CustomerPortal):
         return values
 
     def _crm_orders_domain(self):
-        """The orders of the user's commercial entity (the record rules say the
-        same for portal users)."""
+        """The confirmed orders of the user's commercial entity (the record rules
+        say the same for portal users: drafts are the company's own work)."""
         entity = request.env.user.partner_id.commercial_partner_id
-        return [("commercial_partner_id", "=", entity.id)]
+        return [
+            ("commercial_partner_id", "=", entity.id),
+            ("status_category", "!=", "draft"),
+        ]
 
     def _crm_orders_sortings(self):
         return {
@@ -188,6 +198,9 @@ class CrmOrderPortal(CustomerPortal):
             raise request.not_found()
         if order_sudo.status_category != "done":
             return self._crm_order_redirect(order_sudo, access_token, "not_rateable")
+        if order_sudo.rating:
+            # once: the customer's rating is not overwritten from the page
+            return self._crm_order_redirect(order_sudo, access_token, "already_rated")
         try:
             value = int(rating)
         except (TypeError, ValueError):

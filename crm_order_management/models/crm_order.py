@@ -182,7 +182,7 @@ class CrmOrder(models.Model):
         help="Why the order was cancelled: required to move it to a cancelled "
         "status; cleared when it is reopened (the chatter keeps it).",
     )
-    cancel_note = fields.Text(copy=False)
+    cancel_note = fields.Text(copy=False, groups="base.group_user")
     line_ids = fields.One2many("crm.order.line", "order_id", string="Lines", copy=True)
     amount_undiscounted = fields.Monetary(
         string="Before Discount",
@@ -1419,16 +1419,26 @@ class CrmOrder(models.Model):
                 if status.activity_user_type == "user":
                     orders_by_user = {status.activity_user_id: orders}
                 else:
-                    orders_by_user = orders.grouped(
-                        lambda o: o.user_id or self.env.user
-                    )
+                    orders_by_user = orders.grouped(lambda o: o._activity_user())
                 for user, user_orders in orders_by_user.items():
+                    if not user:
+                        continue  # nobody of the company to do it
                     user_orders.activity_schedule(
                         activity_type_id=status.activity_type_id.id,
                         summary=status.activity_summary or "",
                         date_deadline=deadline,
                         user_id=user.id,
                     )
+
+    def _activity_user(self):
+        """Who does the status's activity of an order: its salesperson, else its
+        team's leader, else the user who moved it when that is an employee (not a
+        customer confirming in the portal, nor a system change's public user)."""
+        self.ensure_one()
+        user = self.user_id or self.team_id.user_id
+        if not user and not self.env.user.share:
+            user = self.env.user
+        return user
 
     def _clear_status_activities(self, previous):
         """The activities a status's automation scheduled end with the status: an

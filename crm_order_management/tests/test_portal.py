@@ -309,6 +309,53 @@ class TestPortal(CrmOrderXmlrpcCase):
         self.assertIn("Thank you, I will be there", bodies)
         self.assertNotIn("Carrier is late again", bodies)
 
+    def test_drafts_internal_notes_and_cancel_notes_are_not_shown(self):
+        draft = self._create_order(self.customer_company)
+        self._login()
+        self.assertNotIn(draft.name, self.url_open("/my/crm_orders").text)
+        self.assertEqual(self.url_open(f"/my/crm_orders/{draft.id}").status_code, 404)
+        self.assertNotIn(
+            draft.id, self.rpc(self.portal_user, "crm.order", "search", [])
+        )
+        self.unpaid.with_user(self.salesman).action_set_status(
+            self.status_cancelled.id,
+            cancel_reason_id=self.cancel_reason.id,
+            cancel_note="Customer is slow to pay",
+        )
+        self.assertRefused(
+            "You do not have enough rights to access the fields",
+            self.portal_user,
+            "crm.order",
+            "read",
+            self.unpaid.ids,
+            ["cancel_note"],
+        )
+
+    def test_a_rated_order_is_not_rated_again_from_the_page(self):
+        self._complete(self.unpaid.with_env(self.env))
+        self._login()
+        page_url = f"/my/crm_orders/{self.unpaid.id}"
+        self._post(f"{page_url}/rate", page_url, rating="2", comment="Slow")
+        answer = self._post(f"{page_url}/rate", page_url, rating="5")
+        self.assertIn("message=already_rated", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual((self.unpaid.rating, self.unpaid.rating_comment), (2, "Slow"))
+        self.assertEqual(len(self.unpaid.rating_ids.filtered("consumed")), 1)
+
+    def test_status_activities_never_go_to_the_customer(self):
+        self.received.write({"user_id": False, "team_id": False})
+        self.status_completed.activity_type_id = self.env.ref(
+            "mail.mail_activity_data_todo"
+        )
+        self._login()
+        page_url = f"/my/crm_orders/{self.received.id}"
+        self._post(f"{page_url}/confirm_receipt", page_url)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_completed)
+        self.assertFalse(
+            self.received.activity_ids.filtered(lambda a: a.user_id == self.portal_user)
+        )
+
     def test_customer_tour(self):
         self.start_tour("/my", "crm_order_portal_tour", login=self.portal_user.login)
         self.env.invalidate_all()

@@ -11,13 +11,14 @@ client, imports, XML-RPC, other modules, with or without ``sudo()``):
 import math
 from datetime import date, datetime
 
-from odoo import fields
+from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import UserError, ValidationError
 
 # The context key of the history import mode: the demo data and migrations of
-# historical orders load past orders with it. Honoured for the superuser only (no
-# XML-RPC user is the superuser); its value is the id of the user who made the
-# imported status changes, or True for the current user.
+# historical orders load past orders with it. Honoured for the superuser (user id 1)
+# only: no XML-RPC user is the superuser, and a client's context that reaches code
+# running with sudo() is still its own user's; its value is the id of the user who
+# made the imported status changes, or True for the current user.
 IMPORT_CONTEXT_KEY = "crm_order_import"
 
 # Dates a client may give: a year 0001 or 9999 is a typing error, and the periods
@@ -58,10 +59,14 @@ def server_values_allowed(env):
 
 
 def history_import(env):
-    """Whether ``env`` is in the history import mode: the superuser with the
+    """Whether ``env`` is in the history import mode: the superuser itself (user
+    id 1, as data files, migrations and ``odoo-bin shell`` scripts run; not any
+    ``sudo()``, which a client's request may reach with its own context) with the
     import context key. The only mode in which the workflow rules (transitions,
     cancel reasons, server dates, authors of tracking events) are not applied."""
-    return bool(env.su and env.context.get(IMPORT_CONTEXT_KEY))
+    return bool(
+        env.su and env.uid == SUPERUSER_ID and env.context.get(IMPORT_CONTEXT_KEY)
+    )
 
 
 def history_import_user_id(env):

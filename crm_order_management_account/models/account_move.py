@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.crm_order_management.tools import with_server_values
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -28,6 +30,15 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.crm_order_ids._get_records_action(
             name=self.env._("Customer Orders")
+        )
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # credit notes keep the order lines of the invoice they reverse (a field the
+        # server owns: see account.move.line.crm_order_line_ids)
+        return (
+            super(AccountMove, with_server_values(self))
+            ._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+            .with_env(self.env)
         )
 
     def _invoice_paid_hook(self):

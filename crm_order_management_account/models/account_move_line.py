@@ -2,9 +2,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_order_management.tools import check_client_values
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+    # set by Create Invoice and by credit notes (reversals) only: an invoice line
+    # linked by hand would make an order invoiced, and paid, for any amount
+    _crm_server_fields = ("crm_order_line_ids",)
 
     crm_order_line_ids = fields.Many2many(
         "crm.order.line",
@@ -15,6 +20,15 @@ class AccountMoveLine(models.Model):
         copy=False,
         readonly=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_client_values(self, vals_list, fnames=self._crm_server_fields)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_client_values(self, [vals], fnames=self._crm_server_fields)
+        return super().write(vals)
 
     def _copy_data_extend_business_fields(self, values):  # pylint: disable=missing-return
         # a credit note (reversal) deducts from the lines its invoice invoiced

@@ -1,9 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
-# the context key of a cancellation that leaves posted invoices open, knowingly
+from odoo.addons.crm_order_management.tools import with_server_values
+
+# A cancellation that leaves posted invoices open, knowingly (the cancel dialog's
+# box): the context key's value is an object, which no client can send.
 CANCEL_OPEN_INVOICES = "crm_order_cancel_open_invoices"
+KEEP_OPEN_INVOICES = object()
 
 
 class CrmOrder(models.Model):
@@ -33,10 +38,16 @@ class CrmOrder(models.Model):
         "account.move",
         string="Invoices",
         compute="_compute_invoice_ids",
+        compute_sudo=True,
         search="_search_invoice_ids",
         copy=False,
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_ids")
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_ids",
+        compute_sudo=True,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     invoice_status = fields.Selection(
         [
             ("no", "Nothing to Invoice"),
@@ -150,20 +161,33 @@ class CrmOrder(models.Model):
 
     @api.depends(
         "invoice_status",
+        "amount_total",
         "line_ids.invoice_line_ids.move_id.state",
         "line_ids.invoice_line_ids.move_id.payment_state",
+        "line_ids.invoice_line_ids.move_id.amount_total",
+        "line_ids.invoice_line_ids.move_id.amount_residual",
     )
     def _compute_payment_state(self):
-        for order in self:
-            posted = order._posted_invoices()
-            paid = posted.filtered(
-                lambda move: move.payment_state in ("paid", "in_payment", "reversed")
-            )
-            if posted and paid == posted and order.invoice_status == "invoiced":
-                order.payment_state = "paid"
-            elif posted.filtered(
-                lambda move: move.payment_state in ("paid", "in_payment", "partial")
+        """Amounts, not only states: paid when everything is invoiced and what
+        was received (credit notes deducted) covers the order's total; partially
+        when something was received."""
+        for order in self.sudo():
+            rounding = order.currency_id.rounding or 0.01
+            invoiced = received = 0.0
+            for move in order._posted_invoices():
+                sign = 1 if move.move_type == "out_invoice" else -1
+                invoiced += sign * move.amount_total
+                received += sign * (move.amount_total - move.amount_residual)
+            if (
+                order.invoice_status == "invoiced"
+                and float_compare(
+                    invoiced, order.amount_total, precision_rounding=rounding
+                )
+                >= 0
+                and float_compare(received, invoiced, precision_rounding=rounding) >= 0
             ):
+                order.payment_state = "paid"
+            elif float_compare(received, 0.0, precision_rounding=rounding) > 0:
                 order.payment_state = "partial"
             else:
                 order.payment_state = "not_paid"
@@ -182,8 +206,9 @@ class CrmOrder(models.Model):
         )
 
     def _open_invoices(self):
-        """Posted customer invoices not (fully) paid."""
-        return self.line_ids.invoice_line_ids.move_id.filtered(
+        """Posted customer invoices not (fully) paid (whoever asks: a salesperson
+        without Invoicing rights is told which invoices they are)."""
+        return self.sudo().line_ids.invoice_line_ids.move_id.filtered(
             lambda move: move.state == "posted"
             and move.move_type == "out_invoice"
             and move.payment_state in ("not_paid", "partial")
@@ -230,11 +255,13 @@ class CrmOrder(models.Model):
                     orders=", ".join(self.mapped("name")),
                 )
             )
+        Move = self.env["account.move"].with_company(self.company_id[:1])
+        # the invoice lines name their order lines (a field the server owns)
         return (
-            self.env["account.move"]
-            .with_company(self.company_id[:1])
+            with_server_values(Move)
             .with_context(default_move_type="out_invoice")
             .create(invoice_vals)
+            .with_env(Move.env)
         )
 
     def action_create_invoice(self):
@@ -306,8 +333,9 @@ class CrmOrder(models.Model):
             )
 
     def _change_status(self, status, vals=None, automatic=False, trigger=None):
-        if status.category == "cancel" and not self.env.context.get(
-            CANCEL_OPEN_INVOICES
+        if (
+            status.category == "cancel"
+            and self.env.context.get(CANCEL_OPEN_INVOICES) is not KEEP_OPEN_INVOICES
         ):
             open_invoices = self._open_invoices()
             if open_invoices:

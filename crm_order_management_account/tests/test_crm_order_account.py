@@ -14,6 +14,7 @@ from odoo.addons.account.tests.common import (
     AccountTestInvoicingCommon,
     AccountTestInvoicingHttpCommon,
 )
+from odoo.addons.crm_order_management.tools import with_server_values
 from odoo.addons.crm_order_management.tools.validation import server_owned_fields
 
 
@@ -270,13 +271,39 @@ class TestCrmOrderInvoicing(CrmOrderAccountCommon):
             order.with_user(seller).action_create_invoice()
         self.assertFalse(order.invoice_ids)
 
+    def test_salesperson_without_invoicing_rights_cancels_through_the_dialog(self):
+        seller = new_test_user(
+            self.env,
+            login="crm_acc_seller_cancel",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        order = self._order([(self.desk, 1, 100.0, 0.0)])
+        invoice = self.env["account.move"].browse(order.action_create_invoice())
+        invoice.action_post()
+        wizard = (
+            self.env["crm.order.cancel"]
+            .with_user(seller)
+            .create(
+                {
+                    "order_id": order.id,
+                    "cancel_reason_id": self.cancel_reason.id,
+                    "keep_open_invoices": True,
+                }
+            )
+        )
+        self.assertEqual(wizard.open_invoices, invoice.name)
+        wizard.action_confirm()
+        self.assertEqual(order.status_id, self.status_cancelled)
+
     def test_invoice_lines_invoice_their_own_customer_only(self):
         order = self._order([(self.desk, 1, 100.0, 0.0)])
         other = self.init_invoice(
             "out_invoice", partner=self.partner_b, products=[self.desk]
         )
         with self.assertRaises(UserError) as caught:
-            other.invoice_line_ids.crm_order_line_ids = order.line_ids
+            with_server_values(
+                other.invoice_line_ids
+            ).crm_order_line_ids = order.line_ids
         self.assertIn("its own company and customer only", str(caught.exception))
         self.env.invalidate_all()
         self.assertFalse(other.invoice_line_ids.crm_order_line_ids)
@@ -383,7 +410,7 @@ class TestCrmOrderPayments(CrmOrderAccountCommon):
         )
         wizard.cancel_reason_id = self.cancel_reason
         wizard = wizard.save()
-        self.assertEqual(wizard.open_invoice_ids, invoice)
+        self.assertEqual(wizard.open_invoices, invoice.name)
         with self.assertRaisesRegex(UserError, "tick Cancel With Unpaid Invoices"):
             wizard.action_confirm()
         self.assertEqual(order.status_id, self.status_payment)
@@ -423,6 +450,117 @@ class TestCrmOrderPaymentsXmlrpc(AccountTestInvoicingHttpCommon, CrmOrderAccount
         self.env.invalidate_all()
         self.assertEqual(order.status_id, self.status_shipment)
         self.assertEqual(len(self._moves_to_shipment(order)), 1)
+
+    @mute_logger("odoo.http")
+    def test_invoice_lines_are_linked_by_the_server_only(self):
+        """An accountant cannot make an order invoiced (and paid, by a cheap
+        invoice) by linking invoice lines to its lines."""
+        order = self._order([(self.desk, 2, 100.0, 0.0)])
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(
+                self.accountant,
+                "account.move",
+                "create",
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_line_ids": [
+                        [
+                            0,
+                            0,
+                            {
+                                "name": "cheap",
+                                "quantity": 2,
+                                "price_unit": 0.01,
+                                "crm_order_line_ids": [[6, 0, order.line_ids.ids]],
+                            },
+                        ]
+                    ],
+                },
+            )
+        self.assertIn("(crm_order_line_ids)", caught.exception.faultString)
+        invoice_ids = self.rpc(
+            self.salesman, "crm.order", "action_create_invoice", [order.id]
+        )
+        line_id = self.env["account.move"].browse(invoice_ids).invoice_line_ids.id
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(
+                self.accountant,
+                "account.move.line",
+                "write",
+                [line_id],
+                {"crm_order_line_ids": [[5, 0, 0]]},
+            )
+        self.assertIn("(crm_order_line_ids)", caught.exception.faultString)
+        self.env.invalidate_all()
+        self.assertEqual(order.line_ids.invoice_line_ids.ids, [line_id])
+
+    def test_an_invoice_for_less_than_the_order_does_not_pay_it(self):
+        order = self._order([(self.desk, 2, 100.0, 0.0)])
+        invoice_ids = self.rpc(
+            self.salesman, "crm.order", "action_create_invoice", [order.id]
+        )
+        # the salesperson gives the invoice away, then it is paid
+        invoice = self.env["account.move"].browse(invoice_ids)
+        self.rpc(
+            self.salesman,
+            "account.move",
+            "write",
+            invoice_ids,
+            {
+                "invoice_line_ids": [
+                    [1, invoice.invoice_line_ids.id, {"discount": 100.0}]
+                ]
+            },
+        )
+        self.rpc(self.accountant, "account.move", "action_post", invoice_ids)
+        self.env.invalidate_all()
+        self.assertEqual(invoice.amount_total, 0.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(order.invoice_status, "invoiced")
+        self.assertEqual(order.payment_state, "not_paid")
+        self.assertEqual(order.status_id, self.status_payment)
+
+    @mute_logger("odoo.http")
+    def test_client_context_cannot_import_history_or_skip_the_cancel_rule(self):
+        order = self._order([(self.desk, 2, 100.0, 0.0)])
+        invoice_ids = self.rpc(
+            self.salesman, "crm.order", "action_create_invoice", [order.id]
+        )
+        self.rpc(self.accountant, "account.move", "action_post", invoice_ids)
+        # the cancel rule: its confirmation is not a context key a client sends
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(
+                self.salesman,
+                "crm.order",
+                "action_set_status",
+                [order.id],
+                self.status_cancelled.id,
+                cancel_reason_id=self.cancel_reason.id,
+                context={"crm_order_cancel_open_invoices": True},
+            )
+        self.assertIn(
+            "These posted invoices are not paid", caught.exception.faultString
+        )
+        # the history import mode: not through the payment's sudo()
+        context = {
+            "active_model": "account.move",
+            "active_ids": invoice_ids,
+            "crm_order_import": self.env.ref("base.user_admin").id,
+        }
+        wizard_id = self.rpc(
+            self.accountant, "account.payment.register", "create", {}, context=context
+        )
+        self.rpc(
+            self.accountant,
+            "account.payment.register",
+            "action_create_payments",
+            [wizard_id],
+            context=context,
+        )
+        self.env.invalidate_all()
+        (move,) = self._moves_to_shipment(order)
+        self.assertEqual((move.change_type, move.user_id), ("system", self.accountant))
 
     @mute_logger("odoo.http")
     def test_invoicing_fields_are_the_servers(self):

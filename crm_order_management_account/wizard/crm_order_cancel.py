@@ -2,16 +2,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.crm_order import CANCEL_OPEN_INVOICES
+from ..models.crm_order import CANCEL_OPEN_INVOICES, KEEP_OPEN_INVOICES
 
 
 class CrmOrderCancel(models.TransientModel):
     _inherit = "crm.order.cancel"
 
-    open_invoice_ids = fields.Many2many(
-        "account.move",
+    # names, not records: a salesperson without Invoicing rights reads them too
+    open_invoices = fields.Char(
         string="Unpaid Invoices",
-        compute="_compute_open_invoice_ids",
+        compute="_compute_open_invoices",
         help="Posted invoices of the order that are not paid: cancelling the order "
         "leaves them open.",
     )
@@ -22,20 +22,22 @@ class CrmOrderCancel(models.TransientModel):
     )
 
     @api.depends("order_id")
-    def _compute_open_invoice_ids(self):
+    def _compute_open_invoices(self):
         for wizard in self:
-            wizard.open_invoice_ids = wizard.order_id._open_invoices()
+            invoices = wizard.order_id._open_invoices()
+            wizard.open_invoices = ", ".join(invoices.mapped("name")) or False
 
     def action_confirm(self):
         self.ensure_one()
-        if self.open_invoice_ids and not self.keep_open_invoices:
+        if self.open_invoices and not self.keep_open_invoices:
             raise UserError(
                 self.env._(
                     "The order has unpaid invoices (%(invoices)s): tick Cancel With "
                     "Unpaid Invoices to cancel it anyway, or credit them first.",
-                    invoices=", ".join(self.open_invoice_ids.mapped("name")),
+                    invoices=self.open_invoices,
                 )
             )
         return super(
-            CrmOrderCancel, self.with_context(**{CANCEL_OPEN_INVOICES: True})
+            CrmOrderCancel,
+            self.with_context(**{CANCEL_OPEN_INVOICES: KEEP_OPEN_INVOICES}),
         ).action_confirm()
