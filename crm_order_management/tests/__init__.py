@@ -21,3 +21,4 @@ from . import test_crm_order_automation
 from . import test_crm_order_cancel
 from . import test_crm_order_rating_link
 from . import test_crm_order_integrity
+from . import test_crm_order_views

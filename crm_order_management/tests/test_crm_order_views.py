@@ -1,0 +1,163 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What a new user meets in the views: the actions' default filters, the menus,
+the columns and labels (issue 10)."""
+
+import ast
+
+from lxml import etree
+
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import CrmOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderViews(CrmOrderCommon):
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    def _action(self, xmlid):
+        return self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+
+    def _arch(self, model, view_type, view_id=False, user=None):
+        Model = self.env[model].with_user(user or self.env.user)
+        views = Model.get_views([(view_id, view_type)])
+        return etree.fromstring(views["views"][view_type]["arch"])
+
+    def _search_filter_domain(self, model, view_id, name):
+        arch = self._arch(model, "search", view_id)
+        (node,) = arch.xpath(f"//filter[@name='{name}']")
+        return ast.literal_eval(node.get("domain"))
+
+    # ------------------------------------------------------------
+    # ORDER METRICS: OPENED ON THE MONTHS, ALL TYPES TOGETHER
+    # ------------------------------------------------------------
+
+    def test_metrics_menu_opens_on_months_all_types(self):
+        action = self._action("crm_order_management.crm_order_kpi_action")
+        context = safe_eval(action["context"])
+        self.assertEqual(
+            context,
+            {"search_default_granularity_month": 1, "search_default_all_types": 1},
+        )
+        menu = self.env.ref("crm_order_management.crm_order_kpi_menu")
+        self.assertEqual(menu.action.id, action["id"])
+
+    def test_metrics_default_filters_select_month_and_all_types_rows(self):
+        search_view = self.env.ref("crm_order_management.crm_order_kpi_view_search")
+        self.assertEqual(
+            self._action("crm_order_management.crm_order_kpi_action")["search_view_id"][
+                0
+            ],
+            search_view.id,
+        )
+        month = self._search_filter_domain(
+            "crm.order.kpi", search_view.id, "granularity_month"
+        )
+        all_types = self._search_filter_domain(
+            "crm.order.kpi", search_view.id, "all_types"
+        )
+        self.assertEqual(month, [("granularity", "=", "month")])
+        self.assertEqual(all_types, [("order_type_id", "=", False)])
+        # March 2024 recomputed for days and months: the filters keep the one
+        # month row per company with no type.
+        Kpi = self.env["crm.order.kpi"]
+        Kpi.recompute_range("2024-03-01", "2024-03-03", ["day", "month"])
+        shown = Kpi.search(
+            month
+            + all_types
+            + [("date_start", ">=", "2024-02-01"), ("date_start", "<=", "2024-03-31")]
+        )
+        companies = self.env["res.company"].search([])
+        self.assertEqual(len(shown), len(companies))
+        self.assertEqual(
+            set(shown.mapped(lambda k: (k.granularity, str(k.date_start)))),
+            {("month", "2024-03-01")},
+        )
+        self.assertFalse(shown.order_type_id)
+
+    # ------------------------------------------------------------
+    # MENUS: ALSO UNDER CRM'S REPORTING AND CONFIGURATION
+    # ------------------------------------------------------------
+
+    def _menu_rows(self, parent_xmlid):
+        parent = self.env.ref(parent_xmlid)
+        menus = self.env["ir.ui.menu"].search([("parent_id", "=", parent.id)])
+        return {
+            menu.name: (menu.action.xml_id if menu.action else False, menu.groups_id)
+            for menu in menus
+        }
+
+    def test_crm_reporting_holds_order_analysis_and_metrics(self):
+        rows = self._menu_rows("crm.crm_menu_report")
+        ref = self.env.ref
+        self.assertEqual(
+            rows["Order Analysis"],
+            (
+                "crm_order_management.crm_order_action_analysis",
+                ref("sales_team.group_sale_salesman"),
+            ),
+        )
+        self.assertEqual(
+            rows["Order Metrics"],
+            (
+                "crm_order_management.crm_order_kpi_action",
+                ref("sales_team.group_sale_salesman_all_leads"),
+            ),
+        )
+        # the Orders menu keeps its own reports
+        orders_reporting = self._menu_rows(
+            "crm_order_management.crm_order_menu_reporting"
+        )
+        self.assertEqual(
+            orders_reporting["Order Metrics"][0],
+            "crm_order_management.crm_order_kpi_action",
+        )
+        self.assertEqual(
+            orders_reporting["Order Analysis"][0],
+            "crm_order_management.crm_order_action_analysis",
+        )
+
+    def test_crm_configuration_holds_the_orders_settings(self):
+        section = self.env.ref("crm_order_management.crm_menu_config_crm_order")
+        self.assertEqual(section.parent_id, self.env.ref("crm.crm_menu_config"))
+        self.assertEqual(section.name, "Orders")
+        self.assertEqual(
+            section.groups_id, self.env.ref("sales_team.group_sale_manager")
+        )
+        rows = self._menu_rows("crm_order_management.crm_menu_config_crm_order")
+        self.assertEqual(
+            {name: action for name, (action, _groups) in rows.items()},
+            {
+                "Order Types": "crm_order_management.crm_order_type_action",
+                "Order Statuses": "crm_order_management.crm_order_status_action",
+                "Transitions": "crm_order_management.crm_order_transition_action",
+                "Cancel Reasons": "crm_order_management.crm_order_cancel_reason_action",
+            },
+        )
+        # the same actions as the Orders' own Configuration menu
+        own = self._menu_rows("crm_order_management.crm_order_menu_config")
+        self.assertEqual(
+            {name: action for name, (action, _groups) in own.items()},
+            {name: action for name, (action, _groups) in rows.items()},
+        )
+
+    def test_crm_menus_follow_the_groups(self):
+        Menu = self.env["ir.ui.menu"]
+        ref = self.env.ref
+        analysis = ref("crm_order_management.crm_menu_report_crm_order_analysis")
+        metrics = ref("crm_order_management.crm_menu_report_crm_order_kpi")
+        config = ref("crm_order_management.crm_menu_config_crm_order")
+        for user, visible in (
+            (self.salesman, {analysis}),
+            (self.salesman_all, {analysis, metrics}),
+            (self.manager, {analysis, metrics, config}),
+        ):
+            with self.subTest(user=user.login):
+                shown = Menu.with_user(user)._visible_menu_ids()
+                self.assertEqual(
+                    {m for m in (analysis, metrics, config) if m.id in shown},
+                    visible,
+                )
