@@ -268,6 +268,28 @@ class CrmOrderKpi(models.Model):
         return written
 
     @api.model
+    def _compute_range_at_once(self, date_from, date_to):
+        """Every period of every granularity that overlaps ``[date_from, date_to]``,
+        computed at once in the caller's transaction, whatever its size: for the
+        demo data, which ends by measuring its half year (about 220 periods) so
+        that the metrics have figures on a fresh database. Returns the number of
+        snapshots written."""
+        periods = self._periods_in_range(
+            fields.Date.to_date(date_from),
+            fields.Date.to_date(date_to),
+            list(kpi.GRANULARITIES),
+        )
+        written = self.sudo()._compute_snapshots(periods)
+        if written is None:
+            raise UserError(
+                self.env._(
+                    "The order metrics are being computed by another process; "
+                    "try again in a moment."
+                )
+            )
+        return written
+
+    @api.model
     def _periods_in_range(self, date_from, date_to, granularities):
         """The ``(granularity, start)`` of every period of ``granularities`` that
         overlaps ``[date_from, date_to]``, granularity by granularity."""

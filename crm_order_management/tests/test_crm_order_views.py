@@ -6,8 +6,10 @@ import ast
 
 from lxml import etree
 
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.crm_order_management.report import kpi_formulas as kpi
 
 from .common import CrmOrderCommon
 
@@ -161,3 +163,85 @@ class TestCrmOrderViews(CrmOrderCommon):
                     {m for m in (analysis, metrics, config) if m.id in shown},
                     visible,
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderDemoMetrics(TransactionCase):
+    """On a database with the demo data, Order Metrics has figures from the start:
+    the demo ends by measuring its half year."""
+
+    def test_demo_months_have_metrics(self):
+        Order = self.env["crm.order"]
+        demo_ids = (
+            self.env["ir.model.data"]
+            .search(
+                [
+                    ("module", "=", "crm_order_management"),
+                    ("model", "=", "crm.order"),
+                    ("name", "=like", "order\\_%\\_demo"),
+                ]
+            )
+            .mapped("res_id")
+        )
+        # the addon's tests run on a database installed with the demo data
+        self.assertTrue(demo_ids, "the demo data is loaded")
+        demo_orders = Order.browse(demo_ids)
+        company = demo_orders.company_id
+        self.assertEqual(len(company), 1)
+        first = min(demo_orders.mapped("date_order")).date()
+        last = max(demo_orders.mapped("date_order")).date()
+        months = kpi.periods_between("month", first, last)
+        self.assertGreaterEqual(len(months), 6, "the demo spans half a year")
+        Kpi = self.env["crm.order.kpi"]
+        for start in months:
+            end = kpi.period_end("month", start)
+            with self.subTest(month=start):
+                snapshot = Kpi.search(
+                    [
+                        ("granularity", "=", "month"),
+                        ("date_start", "=", start),
+                        ("company_id", "=", company.id),
+                        ("order_type_id", "=", False),
+                    ]
+                )
+                self.assertEqual(len(snapshot), 1)
+                # checked by hand: the orders dated in the month, their customers
+                orders = Order.search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("date_order", ">=", f"{start} 00:00:00"),
+                        ("date_order", "<", f"{end} 00:00:00"),
+                    ]
+                )
+                self.assertTrue(orders)
+                self.assertEqual(snapshot.order_count, len(orders))
+                self.assertEqual(
+                    snapshot.customer_count,
+                    len(orders.partner_id.commercial_partner_id),
+                )
+                self.assertEqual(
+                    snapshot.product_count, len(orders.line_ids.product_id)
+                )
+                if snapshot.success_rate is False:
+                    self.assertIs(snapshot.metric_o, False)
+                else:
+                    self.assertAlmostEqual(
+                        snapshot.metric_o,
+                        snapshot.customer_count
+                        * snapshot.product_count
+                        * snapshot.success_rate,
+                    )
+        # and the days and weeks of the range
+        for granularity in ("day", "week"):
+            starts = kpi.periods_between(granularity, first, last)
+            self.assertEqual(
+                Kpi.search_count(
+                    [
+                        ("granularity", "=", granularity),
+                        ("date_start", "in", starts),
+                        ("company_id", "=", company.id),
+                        ("order_type_id", "=", False),
+                    ]
+                ),
+                len(starts),
+            )
