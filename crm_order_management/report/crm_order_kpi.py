@@ -55,6 +55,11 @@ class CrmOrderKpi(models.Model):
         ondelete="cascade",
         help="Empty: all order types together.",
     )
+    order_type_label = fields.Char(
+        string="Order Type Shown",
+        compute="_compute_order_type_label",
+        help="The order type, or 'All types' on the snapshot of all types together.",
+    )
     # Inputs (DOMAIN.md, "The four metrics")
     customer_count = fields.Integer(
         string="Customers (C)",
@@ -186,6 +191,14 @@ class CrmOrderKpi(models.Model):
                 labels.get(snapshot.granularity, ""),
                 snapshot.date_start or "",
                 snapshot.order_type_id.name or self.env._("All types"),
+            )
+
+    @api.depends("order_type_id")
+    @api.depends_context("lang")
+    def _compute_order_type_label(self):
+        for snapshot in self:
+            snapshot.order_type_label = snapshot.order_type_id.name or self.env._(
+                "All types"
             )
 
     # ------------------------------------------------------------

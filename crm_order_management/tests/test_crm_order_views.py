@@ -245,3 +245,94 @@ class TestCrmOrderDemoMetrics(TransactionCase):
                 ),
                 len(starts),
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderMetricsList(CrmOrderCommon):
+    """The metrics list fits 1366 px: short headers (the tooltip gives the full
+    label), the inputs of the formulas shown, the counts behind them optional, and
+    the snapshot of all types together says so."""
+
+    def test_metrics_list_columns(self):
+        # the view as written (the company column is for multi-company users)
+        arch = etree.fromstring(
+            self.env.ref("crm_order_management.crm_order_kpi_view_list").arch
+        )
+        columns = [
+            (
+                node.get("name"),
+                node.get("string"),
+                node.get("optional"),
+                node.get("width"),
+            )
+            for node in arch.iter("field")
+        ]
+        self.assertEqual(
+            columns,
+            [
+                ("date_start", "Start", None, None),
+                ("date_end", "End", "hide", None),
+                ("granularity", "Period", "show", None),
+                ("company_id", None, "show", None),
+                ("order_type_id", None, "hide", None),
+                ("order_type_label", "Type", "show", None),
+                ("customer_count", "C", "show", None),
+                ("product_count", "P", "show", None),
+                ("completed_count", "Done", "hide", None),
+                ("cancelled_count", "Cancelled", "hide", None),
+                ("success_rate", "S", "show", "70px"),
+                ("order_count", "Orders", "show", None),
+                ("processor_count", "N", "hide", None),
+                ("processing_hours", "Tp", "show", "70px"),
+                ("tracker_count", "M", "hide", None),
+                ("tracking_event_count", "Events", "hide", None),
+                ("tracked_order_count", "Tracked", "hide", None),
+                ("tracking_avg", "Rp", "show", "70px"),
+                ("rated_count", "Rated", "hide", None),
+                ("rating_avg", "Ep", "show", "70px"),
+                ("metric_o", "O", None, None),
+                ("metric_o_reason", None, "hide", None),
+                ("metric_t", "T", None, None),
+                ("metric_t_reason", None, "hide", None),
+                ("metric_r", "R", None, None),
+                ("metric_r_reason", None, "hide", None),
+                ("metric_e", "E", None, None),
+                ("metric_e_reason", None, "hide", None),
+                ("computed_at", None, "hide", None),
+            ],
+        )
+        # the header's tooltip: the field's full label and its help
+        fields_info = self.env["crm.order.kpi"].fields_get(
+            ["customer_count", "processing_hours", "metric_t"], ["string", "help"]
+        )
+        self.assertEqual(fields_info["customer_count"]["string"], "Customers (C)")
+        self.assertEqual(
+            fields_info["processing_hours"]["string"], "Avg. Processing Hours (Tp)"
+        )
+        self.assertEqual(fields_info["metric_t"]["string"], "T = O/N×Tp")
+        self.assertEqual(
+            fields_info["metric_t"]["help"],
+            "Processing: orders / processing staff × average processing hours.",
+        )
+
+    def test_all_types_snapshot_says_all_types(self):
+        Kpi = self.env["crm.order.kpi"]
+        Kpi.recompute_range("2024-03-04", "2024-03-04", ["day"])
+        snapshots = Kpi.search(
+            [
+                ("granularity", "=", "day"),
+                ("date_start", "=", "2024-03-04"),
+                ("company_id", "=", self.company.id),
+                ("order_type_id", "in", [False, self.type_new.id]),
+            ]
+        )
+        self.assertEqual(
+            sorted(snapshots.mapped("order_type_label")), ["All types", "New Customer"]
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.assertEqual(
+            snapshots.with_context(lang="zh_CN")
+            .filtered(lambda s: not s.order_type_id)
+            .order_type_label,
+            "所有类型",
+        )
