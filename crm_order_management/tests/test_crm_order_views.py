@@ -6,7 +6,7 @@ import ast
 
 from lxml import etree
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.crm_order_management.report import kpi_formulas as kpi
@@ -336,3 +336,88 @@ class TestCrmOrderMetricsList(CrmOrderCommon):
             .order_type_label,
             "所有类型",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderViewDetails(CrmOrderCommon):
+    """The small things a new user trips over in the orders' views."""
+
+    def _view_nodes(self, xmlid, xpath):
+        return etree.fromstring(self.env.ref(xmlid).arch).xpath(xpath)
+
+    def test_buttons_hidden_on_an_unsaved_order(self):
+        (move_on,) = self._view_nodes(
+            "crm_order_management.crm_order_view_form",
+            "//header/button[@name='action_next_status']",
+        )
+        (cancel,) = self._view_nodes(
+            "crm_order_management.crm_order_view_form",
+            "//header/button[@name='action_cancel']",
+        )
+        self.assertEqual(move_on.get("invisible"), "not id or not next_status_id")
+        self.assertEqual(cancel.get("invisible"), "not id or not cancel_status_id")
+        # an unsaved order already has a next status and a cancel status: only
+        # `not id` hides the buttons
+        form = Form(self.env["crm.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        self.assertEqual(form.next_status_id, self.status_payment)
+        self.assertEqual(form.cancel_status_id, self.status_cancelled)
+        self.assertFalse(form.id)
+
+    def test_line_description_optional_hidden(self):
+        (name,) = self._view_nodes(
+            "crm_order_management.crm_order_view_form",
+            "//field[@name='line_ids']/list/field[@name='name']",
+        )
+        self.assertEqual(name.get("optional"), "hide")
+
+    def test_order_date_column_is_a_date_wide_enough(self):
+        (date_order,) = self._view_nodes(
+            "crm_order_management.crm_order_view_list", "//field[@name='date_order']"
+        )
+        self.assertIsNone(date_order.get("widget"))
+        self.assertEqual(safe_eval(date_order.get("options")), {"show_time": False})
+
+    def test_hours_in_previous_status_are_hours(self):
+        for xmlid in (
+            "crm_order_management.crm_order_status_history_view_list",
+            "crm_order_management.crm_order_status_history_view_form",
+        ):
+            with self.subTest(view=xmlid):
+                (duration,) = self._view_nodes(xmlid, "//field[@name='duration_hours']")
+                self.assertIsNone(duration.get("widget"))
+        field = self.env["crm.order.status.history"]._fields["duration_hours"]
+        self.assertEqual((field.type, field.get_digits(self.env)), ("float", (16, 2)))
+
+    def test_satisfaction_shows_its_scale(self):
+        (row,) = self._view_nodes(
+            "crm_order_management.res_partner_view_form",
+            "//div[@name='crm_satisfaction']",
+        )
+        self.assertEqual(
+            [(node.tag, node.get("name"), (node.text or "").strip()) for node in row],
+            [("field", "crm_satisfaction", ""), ("span", None, "/ 5")],
+        )
+
+    def test_transitions_say_everyone_and_all_types_when_empty(self):
+        nodes = self._view_nodes(
+            "crm_order_management.crm_order_transition_view_list",
+            "//field[@name='group_ids' or @name='order_type_ids']",
+        )
+        self.assertEqual(
+            [(node.get("name"), node.get("placeholder")) for node in nodes],
+            [("group_ids", "Everyone"), ("order_type_ids", "All types")],
+        )
+
+    def test_kanban_sums_in_currency(self):
+        (kanban,) = self._view_nodes(
+            "crm_order_management.crm_order_view_kanban", "/kanban"
+        )
+        self.assertEqual(kanban.get("js_class"), "crm_order_kanban")
+        (progressbar,) = kanban.xpath("progressbar")
+        self.assertEqual(progressbar.get("sum_field"), "amount_total")
+        Order = self.env["crm.order"]
+        self.assertEqual(
+            Order._fields["amount_total"].get_currency_field(Order), "currency_id"
+        )
+        self.assertTrue(kanban.xpath("field[@name='currency_id']"))

@@ -85,6 +85,10 @@ class TestUi(HttpCase):
             sorted((line.product_id, line.quantity) for line in order.line_ids),
             sorted([(self.product, 2.0), (self.service, 1.0)]),
         )
+        # the description the product filled in (an optional column, hidden)
+        self.assertEqual(
+            sorted(order.line_ids.mapped("name")), sorted([PRODUCT, SERVICE])
+        )
         self.assertEqual(order.amount_total, 285.0)
         self.assertEqual(order.status_id, self.status_completed)
         self.assertTrue(order.date_done)

@@ -31,7 +31,7 @@ function openOrderMenu(menuXmlid) {
     ];
 }
 
-function addLine(row, product, quantity) {
+function addLine(row, product, price, quantity) {
     // The new row, once it is the one being edited: the previous row may still be
     // selected while its changes are saved
     const newRow = `div[name=line_ids] .o_data_row:nth-child(${row}).o_selected_row`;
@@ -52,8 +52,9 @@ function addLine(row, product, quantity) {
             run: "click",
         },
         {
-            content: "The product fills the description",
-            trigger: `${newRow} .o_field_widget[name=name] textarea:value(${product})`,
+            // the description, filled too, is an optional column hidden by default
+            content: "The product fills the unit price",
+            trigger: `${newRow} .o_field_widget[name=price_unit] input:value(${price})`,
         },
     ];
     if (quantity) {
@@ -115,8 +116,8 @@ registry.category("web_tour.tours").add("crm_order_management_order_tour", {
             content: "The customer fills the order type",
             trigger: ".o_field_widget[name=order_type_id] input:value(New Customer)",
         },
-        ...addLine(1, PRODUCT, 2),
-        ...addLine(2, SERVICE),
+        ...addLine(1, PRODUCT, "120.00", 2),
+        ...addLine(2, SERVICE, "45.00"),
         {
             content: "The total is computed: 2 × 120 + 45",
             trigger: ".o_field_widget[name=amount_total]:contains(285.00)",
@@ -229,6 +230,12 @@ registry.category("web_tour.tours").add("crm_order_management_order_tour", {
             trigger:
                 ".o_kanban_group:not(.o_column_folded):has(.o_column_title:contains(Completed)) " +
                 `.o_kanban_record:contains(${CUSTOMER}):has(.fa-star):contains(285.00)`,
+        },
+        {
+            content: "The column sums its orders' totals in their currency",
+            trigger:
+                ".o_kanban_group:not(.o_column_folded):has(.o_column_title:contains(Completed)) " +
+                ".o_animated_number:contains($):contains(285)",
         },
         {
             content: "No other column holds it",
