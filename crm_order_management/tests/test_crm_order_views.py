@@ -3,6 +3,7 @@
 the columns and labels (issue 10)."""
 
 import ast
+from datetime import date
 
 from lxml import etree
 
@@ -421,3 +422,55 @@ class TestCrmOrderViewDetails(CrmOrderCommon):
             Order._fields["amount_total"].get_currency_field(Order), "currency_id"
         )
         self.assertTrue(kanban.xpath("field[@name='currency_id']"))
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderRecurrenceForm(CrmOrderCommon):
+    """A recurring order without a next occurrence generates nothing: its form
+    says so instead of looking active (every 1 month, never ends)."""
+
+    def _note(self):
+        arch = etree.fromstring(
+            self.env.ref("crm_order_management.crm_order_view_form").arch
+        )
+        (note,) = arch.xpath("//div[@name='recurrence_not_repeating']")
+        return note
+
+    def _note_shown(self, order):
+        return not safe_eval(
+            self._note().get("invisible"),
+            {"recurrence_next_date": order.recurrence_next_date},
+        )
+
+    def test_note_and_placeholder(self):
+        note = self._note()
+        self.assertEqual(
+            " ".join("".join(note.itertext()).split()),
+            "Not repeating: no order will be generated from this one. "
+            "Set the Next Occurrence to start.",
+        )
+        self.assertEqual(note.getparent().get("name"), "recurrence")
+        (next_date,) = note.getparent().xpath(".//field[@name='recurrence_next_date']")
+        self.assertEqual(next_date.get("placeholder"), "Not repeating")
+
+    def test_new_recurring_order_says_not_repeating_until_a_next_date(self):
+        form = Form(self.env["crm.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        form.order_type_id = self.type_recurring
+        # what the issue saw: every 1 month, never ends, no next occurrence
+        self.assertEqual(
+            (
+                form.recurrence_interval,
+                form.recurrence_unit,
+                form.recurrence_end_type,
+                form.recurrence_next_date,
+            ),
+            (1, "month", "never", False),
+        )
+        order = form.save()
+        self.assertTrue(self._note_shown(order))
+        form = Form(order.with_user(self.salesman))
+        form.recurrence_next_date = date(2024, 3, 4)
+        order = form.save()
+        self.assertEqual(order.recurrence_id.next_date, date(2024, 3, 4))
+        self.assertFalse(self._note_shown(order))
