@@ -7,6 +7,7 @@ from datetime import date
 
 from lxml import etree
 
+from odoo import Command
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -474,3 +475,96 @@ class TestCrmOrderRecurrenceForm(CrmOrderCommon):
         order = form.save()
         self.assertEqual(order.recurrence_id.next_date, date(2024, 3, 4))
         self.assertFalse(self._note_shown(order))
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderStatusPath(CrmOrderCommon):
+    """The status bar shows the workflow's path (status_path_ids), of which the
+    allowed statuses are clickable; the main button names its target."""
+
+    def _order(self):
+        return (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [Command.create({"product_id": self.product.id})],
+                }
+            )
+        )
+
+    def test_path_of_a_draft_order(self):
+        order = self._order()
+        self.assertEqual(order.order_type_id, self.type_new)
+        self.assertEqual(
+            order.status_path_ids,
+            self.status_draft
+            | self.status_payment
+            | self.status_shipment
+            | self.status_receipt
+            | self.status_completed
+            | self.status_cancelled,
+        )
+        self.assertEqual(
+            order.allowed_status_ids, self.status_payment | self.status_cancelled
+        )
+
+    def test_path_of_completed_and_cancelled_orders(self):
+        main_path = (
+            self.status_draft
+            | self.status_payment
+            | self.status_shipment
+            | self.status_receipt
+            | self.status_completed
+        )
+        completed = self._order()
+        for _step in range(4):
+            completed.action_next_status()
+        self.assertEqual(completed.status_id, self.status_completed)
+        self.assertEqual(completed.status_path_ids, main_path)
+        self.assertFalse(completed.allowed_status_ids)
+        cancelled = self._order()
+        cancelled.action_set_status(
+            self.status_cancelled.id, cancel_reason_id=self.cancel_reason.id
+        )
+        self.assertEqual(cancelled.status_path_ids, main_path | self.status_cancelled)
+        # a sales manager may reopen it: Draft is on the path anyway
+        as_manager = cancelled.with_user(self.manager)
+        self.assertEqual(as_manager.allowed_status_ids, self.status_draft)
+        self.assertEqual(as_manager.status_path_ids, main_path | self.status_cancelled)
+
+    def test_path_follows_the_type_transitions(self):
+        # a status reached only by a transition of another type is not on the path
+        extra = self.env["crm.order.status"].create(
+            {"name": "Awaiting Inspection", "category": "open", "sequence": 35}
+        )
+        self.env["crm.order.transition"].create(
+            {
+                "from_status_id": self.status_shipment.id,
+                "to_status_id": extra.id,
+                "order_type_ids": [Command.set(self.type_competitor.ids)],
+            }
+        )
+        order = self._order()
+        self.assertNotIn(extra, order.status_path_ids)
+        order.order_type_id = self.type_competitor
+        self.assertIn(extra, order.status_path_ids)
+
+    def test_form_status_bar_and_main_button(self):
+        arch = etree.fromstring(
+            self.env.ref("crm_order_management.crm_order_view_form").arch
+        )
+        (status,) = arch.xpath("//header/field[@name='status_id']")
+        self.assertEqual(
+            (status.get("widget"), status.get("domain")),
+            ("crm_order_statusbar", "[('id', 'in', status_path_ids)]"),
+        )
+        (button,) = arch.xpath("//header/button[@name='action_next_status']")
+        self.assertEqual(
+            [
+                (node.tag, node.get("name"), (node.text or "").strip())
+                for node in button
+            ],
+            [("span", None, "Move to"), ("field", "next_status_id", "")],
+        )

@@ -70,8 +70,10 @@ function addLine(row, product, price, quantity) {
 function moveOn(status) {
     return [
         {
-            content: `Move the order on to ${status}`,
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_next_status]",
+            content: `The main button moves the order to ${status}`,
+            trigger:
+                ".o_form_view .o_statusbar_buttons " +
+                `button[name=action_next_status]:contains(Move to):contains(${status})`,
             run: "click",
         },
         {
@@ -315,6 +317,64 @@ registry.category("web_tour.tours").add("crm_order_management_recompute_tour", {
             trigger:
                 ".o_list_view .o_data_row:contains(Queued):contains(day,month) " +
                 "td[name=period_count]:contains(93)",
+        },
+    ],
+});
+
+// The order's status bar: the workflow's path, only the allowed statuses
+// clickable; clicking Cancelled opens the dialog that asks for the reason.
+registry.category("web_tour.tours").add("crm_order_management_status_path_tour", {
+    steps: () => [
+        {
+            content: "The status bar shows the workflow's path up to Completed",
+            trigger:
+                ".o_field_statusbar .o_statusbar_status" +
+                ":has(button:contains(Draft)[aria-checked=true])" +
+                ":has(button:contains(Awaiting Receipt)):has(button:contains(Completed))",
+        },
+        {
+            content: "A status further on the path is shown, not clickable",
+            trigger: ".o_statusbar_status button:contains(Awaiting Shipment):disabled",
+        },
+        {
+            content: "The next status is clickable",
+            trigger: ".o_statusbar_status button:contains(Awaiting Payment):enabled",
+        },
+        {
+            content: "The main button names its target",
+            trigger:
+                ".o_statusbar_buttons button[name=action_next_status]" +
+                ":contains(Move to):contains(Awaiting Payment)",
+        },
+        {
+            content: "Click Cancelled on the status bar",
+            trigger: ".o_statusbar_status button:contains(Cancelled):enabled",
+            run: "click",
+        },
+        {
+            content: "The cancellation dialog asks for the reason",
+            trigger: ".modal .o_field_widget[name=cancel_reason_id] input",
+            run: "edit Price too",
+        },
+        {
+            content: "Pick the reason",
+            trigger: ".o-autocomplete--dropdown-item a:contains(Price too high)",
+            run: "click",
+        },
+        {
+            content: "Confirm the cancellation",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The order is cancelled",
+            trigger:
+                ".o_form_view:not(:has(.modal)) " +
+                ".o_statusbar_status button[aria-checked=true]:contains(Cancelled)",
+        },
+        {
+            content: "with its reason",
+            trigger: ".o_form_view .o_field_widget[name=cancel_reason_id] input:value(Price too high)",
         },
     ],
 });
