@@ -395,14 +395,12 @@ class TestCrmOrderViewDetails(CrmOrderCommon):
         self.assertEqual((field.type, field.get_digits(self.env)), ("float", (16, 2)))
 
     def test_satisfaction_shows_its_scale(self):
-        (row,) = self._view_nodes(
+        (field,) = self._view_nodes(
             "crm_order_management.res_partner_view_form",
-            "//div[@name='crm_satisfaction']",
+            "//field[@name='crm_satisfaction']",
         )
-        self.assertEqual(
-            [(node.tag, node.get("name"), (node.text or "").strip()) for node in row],
-            [("field", "crm_satisfaction", ""), ("span", None, "/ 5")],
-        )
+        self.assertEqual(field.get("string"), "Satisfaction (out of 5)")
+        self.assertEqual(field.get("invisible"), "not crm_satisfaction")
 
     def test_transitions_say_everyone_and_all_types_when_empty(self):
         nodes = self._view_nodes(
