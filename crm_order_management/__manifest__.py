@@ -46,6 +46,9 @@
         "demo/crm_order_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_order_management/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_order_management/static/tests/tours/**/*",
         ],

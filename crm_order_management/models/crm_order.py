@@ -246,6 +246,13 @@ class CrmOrder(models.Model):
         compute="_compute_allowed_status_ids",
         help="Statuses the current user may move this order to.",
     )
+    status_path_ids = fields.Many2many(
+        "crm.order.status",
+        compute="_compute_allowed_status_ids",
+        help="The statuses the status bar shows: the workflow of the order's type "
+        "(every status its transitions link, cancelled ones aside), the current "
+        "status and the statuses the current user may move the order to.",
+    )
     next_status_id = fields.Many2one(
         "crm.order.status",
         compute="_compute_allowed_status_ids",
@@ -464,6 +471,14 @@ class CrmOrder(models.Model):
         for order in self:
             allowed = order._allowed_next_statuses(transitions)
             order.allowed_status_ids = allowed
+            of_type = transitions.filtered(
+                lambda t, o=order: not t.order_type_ids
+                or o.order_type_id in t.order_type_ids
+            )
+            workflow = (of_type.from_status_id | of_type.to_status_id).filtered(
+                lambda s: s.active and s.category != "cancel"
+            )
+            order.status_path_ids = (workflow | order.status_id | allowed).sorted()
             order.next_status_id = allowed.filtered(
                 lambda s: s.category in ("open", "done")
             )[:1]

@@ -55,6 +55,11 @@ class CrmOrderKpi(models.Model):
         ondelete="cascade",
         help="Empty: all order types together.",
     )
+    order_type_label = fields.Char(
+        string="Order Type Shown",
+        compute="_compute_order_type_label",
+        help="The order type, or 'All types' on the snapshot of all types together.",
+    )
     # Inputs (DOMAIN.md, "The four metrics")
     customer_count = fields.Integer(
         string="Customers (C)",
@@ -188,6 +193,14 @@ class CrmOrderKpi(models.Model):
                 snapshot.order_type_id.name or self.env._("All types"),
             )
 
+    @api.depends("order_type_id")
+    @api.depends_context("lang")
+    def _compute_order_type_label(self):
+        for snapshot in self:
+            snapshot.order_type_label = snapshot.order_type_id.name or self.env._(
+                "All types"
+            )
+
     # ------------------------------------------------------------
     # ACTIONS (scheduled action, recomputation)
     # ------------------------------------------------------------
@@ -257,6 +270,28 @@ class CrmOrderKpi(models.Model):
                 date_from, date_to, granularities
             )
             return {"job_id": job.id, "period_count": len(periods)}
+        written = self.sudo()._compute_snapshots(periods)
+        if written is None:
+            raise UserError(
+                self.env._(
+                    "The order metrics are being computed by another process; "
+                    "try again in a moment."
+                )
+            )
+        return written
+
+    @api.model
+    def _compute_range_at_once(self, date_from, date_to):
+        """Every period of every granularity that overlaps ``[date_from, date_to]``,
+        computed at once in the caller's transaction, whatever its size: for the
+        demo data, which ends by measuring its half year (about 220 periods) so
+        that the metrics have figures on a fresh database. Returns the number of
+        snapshots written."""
+        periods = self._periods_in_range(
+            fields.Date.to_date(date_from),
+            fields.Date.to_date(date_to),
+            list(kpi.GRANULARITIES),
+        )
         written = self.sudo()._compute_snapshots(periods)
         if written is None:
             raise UserError(

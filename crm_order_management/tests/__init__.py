@@ -22,3 +22,4 @@ from . import test_crm_order_cancel
 from . import test_crm_order_rating_link
 from . import test_crm_order_integrity
 from . import test_portal
+from . import test_crm_order_views

@@ -388,7 +388,26 @@ class TestCrmOrderKpiJob(CrmOrderKpiJobCommon):
                 ("date_start", "<=", date(2024, 3, 31)),
             ],
         )
+        # opened like the menu: the months, all types together
+        self.assertEqual(
+            params["next"]["context"],
+            {"search_default_all_types": 1, "search_default_granularity_month": 1},
+        )
         self.assertFalse(self.Job.search([]))
+
+    def test_wizard_without_months_opens_on_the_coarsest_recomputed(self):
+        action = self._wizard_action(date(2024, 3, 1), date(2024, 3, 31), month=False)
+        self.assertEqual(
+            action["params"]["next"]["context"],
+            {"search_default_all_types": 1, "search_default_granularity_week": 1},
+        )
+        action = self._wizard_action(
+            date(2024, 3, 1), date(2024, 3, 31), week=False, month=False
+        )
+        self.assertEqual(
+            action["params"]["next"]["context"],
+            {"search_default_all_types": 1, "search_default_granularity_day": 1},
+        )
 
     def test_wizard_says_a_large_range_is_queued(self):
         action = self._wizard_action(date(2024, 2, 1), date(2024, 4, 30), week=False)
@@ -411,6 +430,10 @@ class TestCrmOrderKpiJob(CrmOrderKpiJobCommon):
                 ("date_end", ">=", date(2024, 2, 1)),
                 ("date_start", "<=", date(2024, 4, 30)),
             ],
+        )
+        self.assertEqual(
+            params["next"]["context"],
+            {"search_default_all_types": 1, "search_default_granularity_month": 1},
         )
         job = self.Job.search([])
         self.assertEqual((job.state, job.period_count), ("queued", 93))

@@ -113,10 +113,10 @@ class TestI18nZhCn(CrmOrderCommon):
             [(False, "form"), (False, "search")]
         )["views"]
         form = views["form"]["arch"]
-        self.assertIn('string="推进"', form)
+        self.assertIn("<span>移至</span>", form)
         self.assertIn('string="取消订单"', form)
         self.assertIn('string="取消信息"', form)
-        self.assertNotIn('string="Move On"', form)
+        self.assertNotIn("<span>Move to</span>", form)
         self.assertIn('string="搜索订单"', views["search"]["arch"])
         wizard = self.env_zh["crm.order.cancel"].get_views([(False, "form")])
         self.assertIn('string="确认取消"', wizard["views"]["form"]["arch"])

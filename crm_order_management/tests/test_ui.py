@@ -85,6 +85,10 @@ class TestUi(HttpCase):
             sorted((line.product_id, line.quantity) for line in order.line_ids),
             sorted([(self.product, 2.0), (self.service, 1.0)]),
         )
+        # the description the product filled in (an optional column, hidden)
+        self.assertEqual(
+            sorted(order.line_ids.mapped("name")), sorted([PRODUCT, SERVICE])
+        )
         self.assertEqual(order.amount_total, 285.0)
         self.assertEqual(order.status_id, self.status_completed)
         self.assertTrue(order.date_done)
@@ -152,6 +156,39 @@ class TestUi(HttpCase):
 
         self.start_tour(
             "/odoo", "crm_order_management_metrics_tour", login=self.salesman_all.login
+        )
+
+    def test_status_path_tour(self):
+        """On a draft order, the status bar shows the workflow's path with only
+        the allowed statuses clickable, the main button names its target, and
+        clicking Cancelled opens the dialog that asks for the reason."""
+        order = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [Command.create({"product_id": self.product.id})],
+                }
+            )
+        )
+        self.start_tour(
+            f"/odoo/action-crm_order_management.crm_order_action/{order.id}",
+            "crm_order_management_status_path_tour",
+            login=self.salesman.login,
+        )
+        self.assertRecordValues(
+            order,
+            [
+                {
+                    "status_id": self.env.ref(
+                        "crm_order_management.order_status_cancelled"
+                    ).id,
+                    "cancel_reason_id": self.env.ref(
+                        "crm_order_management.cancel_reason_price"
+                    ).id,
+                }
+            ],
         )
 
     def test_recompute_tour(self):

@@ -58,9 +58,13 @@ class CrmOrderKpiRecompute(models.TransientModel):
             ("date_end", ">=", self.date_from),
             ("date_start", "<=", self.date_to),
         ]
-        # The action's default filters (month, all types) would hide what was
-        # recomputed when months were not chosen.
-        action["context"] = {}
+        # Open filtered like the menu (all types together, months), on the
+        # coarsest granularity recomputed when months were not: the filters are
+        # facets the user removes to see the rest.
+        action["context"] = {
+            "search_default_all_types": 1,
+            f"search_default_granularity_{granularities[-1]}": 1,
+        }
         if isinstance(result, dict):
             message = self.env._(
                 "Recomputation of %(count)s periods queued: the scheduled action "

@@ -31,7 +31,7 @@ function openOrderMenu(menuXmlid) {
     ];
 }
 
-function addLine(row, product, quantity) {
+function addLine(row, product, price, quantity) {
     // The new row, once it is the one being edited: the previous row may still be
     // selected while its changes are saved
     const newRow = `div[name=line_ids] .o_data_row:nth-child(${row}).o_selected_row`;
@@ -52,8 +52,9 @@ function addLine(row, product, quantity) {
             run: "click",
         },
         {
-            content: "The product fills the description",
-            trigger: `${newRow} .o_field_widget[name=name] textarea:value(${product})`,
+            // the description, filled too, is an optional column hidden by default
+            content: "The product fills the unit price",
+            trigger: `${newRow} .o_field_widget[name=price_unit] input:value(${price})`,
         },
     ];
     if (quantity) {
@@ -69,8 +70,10 @@ function addLine(row, product, quantity) {
 function moveOn(status) {
     return [
         {
-            content: `Move the order on to ${status}`,
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_next_status]",
+            content: `The main button moves the order to ${status}`,
+            trigger:
+                ".o_form_view .o_statusbar_buttons " +
+                `button[name=action_next_status]:contains(Move to):contains(${status})`,
             run: "click",
         },
         {
@@ -115,8 +118,8 @@ registry.category("web_tour.tours").add("crm_order_management_order_tour", {
             content: "The customer fills the order type",
             trigger: ".o_field_widget[name=order_type_id] input:value(New Customer)",
         },
-        ...addLine(1, PRODUCT, 2),
-        ...addLine(2, SERVICE),
+        ...addLine(1, PRODUCT, "120.00", 2),
+        ...addLine(2, SERVICE, "45.00"),
         {
             content: "The total is computed: 2 × 120 + 45",
             trigger: ".o_field_widget[name=amount_total]:contains(285.00)",
@@ -231,6 +234,12 @@ registry.category("web_tour.tours").add("crm_order_management_order_tour", {
                 `.o_kanban_record:contains(${CUSTOMER}):has(.fa-star):contains(285.00)`,
         },
         {
+            content: "The column sums its orders' totals in their currency",
+            trigger:
+                ".o_kanban_group:not(.o_column_folded):has(.o_column_title:contains(Completed)) " +
+                ".o_animated_number:contains($):contains(285)",
+        },
+        {
             content: "No other column holds it",
             trigger: `.o_kanban_renderer:not(:has(.o_kanban_group:not(:has(.o_column_title:contains(Completed))) .o_kanban_record:contains(${CUSTOMER})))`,
         },
@@ -308,6 +317,64 @@ registry.category("web_tour.tours").add("crm_order_management_recompute_tour", {
             trigger:
                 ".o_list_view .o_data_row:contains(Queued):contains(day,month) " +
                 "td[name=period_count]:contains(93)",
+        },
+    ],
+});
+
+// The order's status bar: the workflow's path, only the allowed statuses
+// clickable; clicking Cancelled opens the dialog that asks for the reason.
+registry.category("web_tour.tours").add("crm_order_management_status_path_tour", {
+    steps: () => [
+        {
+            content: "The status bar shows the workflow's path up to Completed",
+            trigger:
+                ".o_field_statusbar .o_statusbar_status" +
+                ":has(button:contains(Draft)[aria-checked=true])" +
+                ":has(button:contains(Awaiting Receipt)):has(button:contains(Completed))",
+        },
+        {
+            content: "A status further on the path is shown, not clickable",
+            trigger: ".o_statusbar_status button:contains(Awaiting Shipment):disabled",
+        },
+        {
+            content: "The next status is clickable",
+            trigger: ".o_statusbar_status button:contains(Awaiting Payment):enabled",
+        },
+        {
+            content: "The main button names its target",
+            trigger:
+                ".o_statusbar_buttons button[name=action_next_status]" +
+                ":contains(Move to):contains(Awaiting Payment)",
+        },
+        {
+            content: "Click Cancelled on the status bar",
+            trigger: ".o_statusbar_status button:contains(Cancelled):enabled",
+            run: "click",
+        },
+        {
+            content: "The cancellation dialog asks for the reason",
+            trigger: ".modal .o_field_widget[name=cancel_reason_id] input",
+            run: "edit Price too",
+        },
+        {
+            content: "Pick the reason",
+            trigger: ".o-autocomplete--dropdown-item a:contains(Price too high)",
+            run: "click",
+        },
+        {
+            content: "Confirm the cancellation",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The order is cancelled",
+            trigger:
+                ".o_form_view:not(:has(.modal)) " +
+                ".o_statusbar_status button[aria-checked=true]:contains(Cancelled)",
+        },
+        {
+            content: "with its reason",
+            trigger: ".o_form_view .o_field_widget[name=cancel_reason_id] input:value(Price too high)",
         },
     ],
 });

@@ -1,0 +1,67 @@
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import {
+    StatusBarField,
+    statusBarField,
+} from "@web/views/fields/statusbar/statusbar_field";
+
+/**
+ * The order's status bar: the statuses of the workflow (the domain of the field,
+ * status_path_ids), of which only those the user may move the order to
+ * (allowed_status_ids) are clickable; clicking the cancel status opens the
+ * cancellation dialog (action_cancel), which asks for the reason, instead of
+ * writing the status. The server checks every change anyway.
+ */
+export class CrmOrderStatusBarField extends StatusBarField {
+    static template = "crm_order_management.StatusBarField";
+
+    setup() {
+        super.setup();
+        this.action = useService("action");
+        this.orm = useService("orm");
+    }
+
+    isLocked(item) {
+        if (item.isSelected) {
+            return false;
+        }
+        const allowed = this.props.record.data.allowed_status_ids;
+        return !(allowed && allowed.currentIds.includes(item.value));
+    }
+
+    getDropdownItemClassNames(item) {
+        const classNames = super.getDropdownItemClassNames(item);
+        return this.isLocked(item) ? `${classNames} disabled` : classNames;
+    }
+
+    async selectItem(item) {
+        const { record } = this.props;
+        if (item.isSelected || this.isLocked(item)) {
+            return;
+        }
+        const cancelStatus = record.data.cancel_status_id;
+        if (cancelStatus && item.value === cancelStatus[0]) {
+            if (!(await record.save())) {
+                return;
+            }
+            const action = await this.orm.call(
+                record.resModel,
+                "action_cancel",
+                [[record.resId]],
+                { context: record.context }
+            );
+            await this.action.doAction(action, {
+                onClose: () => record.load(),
+            });
+            return;
+        }
+        return super.selectItem(item);
+    }
+}
+
+registry.category("fields").add("crm_order_statusbar", {
+    ...statusBarField,
+    component: CrmOrderStatusBarField,
+    // the status bar's styles apply to the .o_field_statusbar wrapper
+    additionalClasses: ["o_field_statusbar"],
+});
