@@ -42,8 +42,9 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/product_product_demo.xml",
-        "demo/crm_order_demo.xml",
+        # before the orders: their last step computes the demo's metrics
         "demo/crm_order_portal_demo.xml",
+        "demo/crm_order_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
