@@ -218,3 +218,30 @@ class TestUi(HttpCase):
                 }
             ],
         )
+
+    def test_status_activity_tour(self):
+        """An order awaiting shipment shows its status's activity; moving it on
+        from the form removes it (the activity ends with its status)."""
+        order = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [Command.create({"product_id": self.product.id})],
+                }
+            )
+        )
+        for _step in range(2):
+            order.action_next_status()
+        self.assertEqual(order.activity_ids.mapped("summary"), ["Prepare the shipment"])
+        self.start_tour(
+            f"/odoo/action-crm_order_management.crm_order_action/{order.id}",
+            "crm_order_management_status_activity_tour",
+            login=self.salesman.login,
+        )
+        self.assertEqual(
+            order.status_id,
+            self.env.ref("crm_order_management.order_status_awaiting_receipt"),
+        )
+        self.assertFalse(order.activity_ids)

@@ -378,3 +378,31 @@ registry.category("web_tour.tours").add("crm_order_management_status_path_tour",
         },
     ],
 });
+
+// Point 3 of the first-run review: the activity a status's automation plans ends
+// with the status. On an order awaiting shipment, "Prepare the shipment" is planned;
+// moving the order on removes it from the form's chatter.
+registry.category("web_tour.tours").add("crm_order_management_status_activity_tour", {
+    steps: () => [
+        {
+            content: "The status's activity is planned",
+            trigger: ".o-mail-Chatter .o-mail-Activity:contains(Prepare the shipment)",
+        },
+        {
+            content: "Move the order on",
+            trigger:
+                ".o_statusbar_buttons button[name=action_next_status]" +
+                ":contains(Awaiting Receipt)",
+            run: "click",
+        },
+        {
+            content: "The order awaits receipt",
+            trigger: ".o_statusbar_status button[aria-checked=true]:contains(Awaiting Receipt)",
+        },
+        {
+            content: "The activity ended with its status",
+            trigger:
+                ".o-mail-Chatter:not(:has(.o-mail-Activity:contains(Prepare the shipment)))",
+        },
+    ],
+});
