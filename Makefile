@@ -4,7 +4,7 @@
 #   ODOO_HTTP_PORT  HTTP port of `make run`         (default 8069)
 #   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv-<python version>)
 #   PGHOST PGPORT PGUSER PGPASSWORD                 (default: local server, role "odoo")
-.PHONY: run test lint setup bench-create bench-kpi screenshots cluster cluster-status cluster-stop
+.PHONY: run test lint setup bench-create bench-kpi screenshots cluster cluster-status cluster-stop bench-ui
 
 run:
 	bash tools/run.sh
@@ -35,6 +35,9 @@ bench-create:
 
 bench-kpi:
 	bash tools/bench.sh bench/bench_kpi.py
+
+bench-ui:
+	bash tools/bench.sh bench/bench_ui.py
 
 # The README's screenshots, from the server of `make run` (ODOO_DB, ODOO_HTTP_PORT);
 # more options: bash tools/bench.sh tools/screenshots.py --help

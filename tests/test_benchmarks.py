@@ -18,6 +18,12 @@ BENCHMARKS = [
         id="metrics",
     ),
     pytest.param(
+        "bench_ui.py",
+        ["--sizes", "200", "--rounds", "1"],
+        "ratio = the web client's call / the same grouping",
+        id="web-client-calls",
+    ),
+    pytest.param(
         "bench_order_create.py",
         ["--batch", "10", "--single", "3", "--rounds", "1"],
         "ratio = crm.order / sale.order",

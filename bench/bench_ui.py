@@ -1,0 +1,202 @@
+"""The web client's calls on the orders at scale: kanban groups, the list's page and
+the analysis pivot.
+
+Creates a throwaway database with crm_order_management (no demo data), fills it as
+bench_kpi.py does (bulk SQL: orders over two years with lines, history and follow-ups)
+to 10,000, 100,000 and 1,000,000 orders (by default), and times at each size, as a
+salesperson with All Documents rights (record rules applied), the same calls the web
+client makes:
+
+- kanban: ``web_read_group`` grouped by status (the columns with their counts and
+  sums), then ``web_search_read`` of the first column's cards (limit 40);
+- list: ``web_search_read`` of the first page (80 orders, the list's fields);
+- pivot: ``read_group`` of the analysis, month x status, amount and count.
+
+Each call is the best of N runs. Beside each, the same grouping or page in plain SQL
+on the same table, measured in the same run, is the baseline: the ratio shows what
+the ORM and the record rules add to what PostgreSQL does anyway. The issue's goals
+at 1,000,000 orders: kanban groups under 150 ms, pivot under 300 ms.
+
+Run with `make bench-ui` (or: tools/bench.sh bench/bench_ui.py).
+"""
+
+import argparse
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_kpi  # noqa: E402  (the fill of the metrics benchmark)
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api  # noqa: E402
+from odoo.tools import config  # noqa: E402
+
+LIST_SPEC = {
+    "name": {},
+    "partner_id": {"fields": {"display_name": {}}},
+    "date_order": {},
+    "order_type_id": {"fields": {"display_name": {}}},
+    "user_id": {"fields": {"display_name": {}}},
+    "status_id": {"fields": {"display_name": {}}},
+    "amount_total": {},
+    "currency_id": {"fields": {}},
+}
+CARD_SPEC = {
+    "name": {},
+    "partner_id": {"fields": {"display_name": {}}},
+    "amount_total": {},
+    "currency_id": {"fields": {}},
+    "date_order": {},
+    "status_id": {"fields": {}},
+    "activity_ids": {"fields": {}},
+}
+
+SQL_KANBAN = (
+    "SELECT status_id, count(*), sum(amount_total) FROM crm_order GROUP BY status_id"
+)
+SQL_LIST = (
+    "SELECT id, name, partner_id, date_order, order_type_id, user_id, status_id, "
+    "amount_total FROM crm_order ORDER BY date_order DESC, id DESC LIMIT 80"
+)
+SQL_PIVOT = (
+    "SELECT date_trunc('month', date_order), status_id, count(*), sum(amount_total) "
+    "FROM crm_order GROUP BY 1, 2"
+)
+
+
+def best(function, rounds):
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def measure(registry, user_id, rounds):
+    """Seconds of each web client call and of its SQL baseline, best of
+    ``rounds``; each round in a fresh cursor and cache."""
+    results = {}
+
+    def orm(call):
+        def run():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, user_id, {"tz": "UTC", "lang": "en_US"})
+                call(env["crm.order"])
+                cr.rollback()
+
+        return run
+
+    def sql(query):
+        def run():
+            with registry.cursor() as cr:
+                cr.execute(query)
+                cr.fetchall()
+                cr.rollback()
+
+        return run
+
+    def kanban(Order):
+        groups = Order.web_read_group(
+            [], ["amount_total:sum"], ["status_id"], lazy=True
+        )["groups"]
+        first = groups[0]["__domain"] if groups else []
+        Order.web_search_read(first, CARD_SPEC, limit=40)
+
+    def listing(Order):
+        Order.web_search_read([], LIST_SPEC, limit=80)
+
+    def pivot(Order):
+        Order.read_group(
+            [],
+            ["amount_total:sum", "__count"],
+            ["date_order:month", "status_id"],
+            lazy=False,
+        )
+
+    for name, call, baseline in (
+        ("kanban groups", kanban, SQL_KANBAN),
+        ("list page", listing, SQL_LIST),
+        ("pivot month x status", pivot, SQL_PIVOT),
+    ):
+        orm(call)()  # warm the registry and PostgreSQL's caches
+        results[name] = (best(orm(call), rounds), best(sql(baseline), rounds))
+    return results
+
+
+def salesperson(registry):
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        user = env["res.users"].search([("login", "=", "bench_ui_all")])
+        if not user:
+            user = env["res.users"].create(
+                {
+                    "name": "Bench All Documents",
+                    "login": "bench_ui_all",
+                    "groups_id": [
+                        (
+                            6,
+                            0,
+                            env.ref("sales_team.group_sale_salesman_all_leads").ids,
+                        )
+                    ],
+                }
+            )
+        return user.id
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="crm_order_bench_ui")
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="order counts, growing"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="best of N")
+    parser.add_argument("--keep", action="store_true", help="reuse the database")
+    parser.add_argument("--no-drop", action="store_true", help="keep it at the end")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    config.parse_config(["-c", str(bench_kpi.ODOO_CONF), "--log-level=warn"])
+    if not args.keep:
+        bench_kpi.prepare_database(args.db)
+    registry = odoo.modules.registry.Registry(args.db)
+    bench_kpi.seed(registry)
+    user_id = salesperson(registry)
+    now = datetime.utcnow().replace(microsecond=0) - timedelta(minutes=1)
+    filler = bench_kpi.Filler(registry, now)
+    filler.check_not_null()
+
+    rows = []
+    for size in sizes:
+        count = filler.order_count()
+        if size > count:
+            print(f"filling {count} -> {size} orders (bulk SQL) ...", flush=True)
+            filler.fill(size - count)
+        print(f"measuring at {size} orders ...", flush=True)
+        rows.append((size, measure(registry, user_id, args.rounds)))
+
+    print()
+    print(f"{'orders':>9}  {'call':<22} {'ORM ms':>9} {'SQL ms':>9} {'ratio':>7}")
+    for size, results in rows:
+        for name, (orm_s, sql_s) in results.items():
+            print(
+                f"{size:>9}  {name:<22} {orm_s * 1000:>9.1f} {sql_s * 1000:>9.1f} "
+                f"{orm_s / sql_s if sql_s else float('inf'):>7.1f}"
+            )
+    print(
+        f"(best of {args.rounds}; ratio = the web client's call / the same grouping "
+        "or page in plain SQL; goals at 1,000,000 orders: kanban groups < 150 ms, "
+        "pivot < 300 ms)"
+    )
+    odoo.modules.registry.Registry.delete(args.db)
+    odoo.sql_db.close_db(args.db)
+    if not args.no_drop:
+        bench_kpi.drop_database(args.db)
+
+
+if __name__ == "__main__":
+    main()
