@@ -145,17 +145,22 @@ class TestCrmOrderNumbering(CrmOrderCommon):
                 }
             )
 
+        shared = self.type_returning.sequence_id
         a1 = create(self.company)
+        # the type's own counter: where a company's first sequence starts
+        start = shared.number_next_actual
         b1 = create(company_b)
         a2 = create(self.company)
         b2 = create(company_b)
         first = self._number(a1, "RET/2026/")
         self.assertEqual(self._number(a2, "RET/2026/"), first + 1)
-        # company B's sequence started where the type's shared counter stood
+        # company B's sequence started where the type's shared counter stood, and
+        # the shared counter did not move
         self.assertEqual(
             [self._number(b1, "RET/2026/"), self._number(b2, "RET/2026/")],
-            [first, first + 1],
+            [start, start + 1],
         )
+        self.assertEqual(shared.number_next_actual, start)
         sequences = self.env["ir.sequence"].search(
             [("code", "=", self.type_returning.sequence_id.code)], order="id"
         )
