@@ -1582,15 +1582,18 @@ class CrmOrder(models.Model):
         a later update."""
         if not self.ids:
             return
+        # what the caller may not change is refused before anything is locked (and
+        # before any read with sudo() fills the cache with what it may not read)
+        self.check_access("write")
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM crm_order WHERE id = ANY(%s) ORDER BY id "
+                "SELECT partner_id FROM crm_order WHERE id = ANY(%s) ORDER BY id "
                 "FOR NO KEY UPDATE",
                 sorted(self.ids),
             ),
             log_exceptions=False,
         )
-        self._lock_customers(self.sudo().partner_id.ids)
+        self._lock_customers({partner_id for (partner_id,) in self.env.cr.fetchall()})
 
     def _lock_customers(self, partner_ids):
         """Create the orders of one customer one transaction at a time: the type of
