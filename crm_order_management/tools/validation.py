@@ -155,8 +155,14 @@ def server_owned_fields(model):
     """The fields of ``model`` that the server sets and clients never write: stored
     read-only computed and related fields (amounts, categories, companies and
     currencies taken from the order, customer profiles), plus the model's own list
-    ``_crm_server_fields`` (numbers, server dates, authors, bookkeeping)."""
-    names = set(getattr(model, "_crm_server_fields", ()))
+    ``_crm_server_fields`` (numbers, server dates, authors, bookkeeping), of every
+    class of the model: a glue addon lists only the fields it adds."""
+    # every addon's class of the model adds its own (the addon's, its glue addons')
+    names = {
+        name
+        for cls in type(model).mro()
+        for name in vars(cls).get("_crm_server_fields", ())
+    }
     for name, field in model._fields.items():
         if field.store and field.readonly and (field.compute or field.related):
             names.add(name)

@@ -5,16 +5,15 @@ from odoo.tools import float_compare
 
 from odoo.addons.crm_order_management.tools.validation import (
     history_import,
-    server_values_allowed,
     with_server_values,
 )
-
-# Set by the server only: the procurement of the order's deliveries.
-SERVER_FIELDS = ("procurement_group_id",)
 
 
 class CrmOrder(models.Model):
     _inherit = "crm.order"
+    # set by the server only: the procurement of the order's deliveries (refused to
+    # clients by the addon's own check, see tools.check_client_values)
+    _crm_server_fields = ("procurement_group_id",)
 
     procurement_group_id = fields.Many2one(
         "procurement.group",
@@ -90,35 +89,6 @@ class CrmOrder(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_delivery_values(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_delivery_values([vals])
-        return super().write(vals)
-
-    def _check_delivery_values(self, vals_list):
-        """The link to the procurement is the server's: refused to clients, as
-        the main addon refuses its server-owned fields."""
-        if history_import(self.env) or server_values_allowed(self.env):
-            return
-        given = sorted(
-            {name for vals in vals_list for name in vals if name in SERVER_FIELDS}
-        )
-        if given:
-            raise UserError(
-                self.env._(
-                    "These fields of %(model)s are set by the server and cannot be "
-                    "written: %(fields)s.",
-                    model=self._description,
-                    fields=", ".join(
-                        f"{self._fields[name].string} ({name})" for name in given
-                    ),
-                )
-            )
 
     # ------------------------------------------------------------
     # ACTIONS

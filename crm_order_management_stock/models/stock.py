@@ -1,35 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from odoo.addons.crm_order_management.tools.validation import (
-    history_import,
-    server_values_allowed,
-)
-
-
-def check_server_links(records, vals_list, names):
-    """Refuse to clients the links between Inventory and the orders (``names``):
-    the server sets them through the order's procurement."""
-    env = records.env
-    if history_import(env) or server_values_allowed(env):
-        return
-    given = sorted({name for vals in vals_list for name in vals if name in names})
-    if given:
-        raise UserError(
-            env._(
-                "These fields of %(model)s are set by the server and cannot be "
-                "written: %(fields)s.",
-                model=records._description,
-                fields=", ".join(
-                    f"{records._fields[name].string} ({name})" for name in given
-                ),
-            )
-        )
+from odoo.addons.crm_order_management.tools import check_client_values
 
 
 class ProcurementGroup(models.Model):
     _inherit = "procurement.group"
+    # the links between Inventory and the orders are the server's: it sets them
+    # through the order's procurement
+    _crm_server_fields = ("crm_order_id",)
 
     crm_order_id = fields.Many2one(
         "crm.order", string="Customer Order", index="btree_not_null", readonly=True
@@ -37,11 +16,11 @@ class ProcurementGroup(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_server_links(self, vals_list, ("crm_order_id",))
+        check_client_values(self, vals_list, fnames=self._crm_server_fields)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_server_links(self, [vals], ("crm_order_id",))
+        check_client_values(self, [vals], fnames=self._crm_server_fields)
         return super().write(vals)
 
 
@@ -54,6 +33,7 @@ class StockRule(models.Model):
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+    _crm_server_fields = ("crm_order_line_id",)
 
     crm_order_line_id = fields.Many2one(
         "crm.order.line",
@@ -63,7 +43,7 @@ class StockMove(models.Model):
     )
 
     def write(self, vals):
-        check_server_links(self, [vals], ("crm_order_line_id",))
+        check_client_values(self, [vals], fnames=self._crm_server_fields)
         res = super().write(vals)
         if "quantity" in vals:
             self._crm_recompute_delivered()
@@ -103,7 +83,7 @@ class StockPicking(models.Model):
             picking.crm_order_id = picking.group_id.crm_order_id
 
     def write(self, vals):
-        check_server_links(self, [vals], ("crm_order_id",))
+        check_client_values(self, [vals], fnames=("crm_order_id",))
         return super().write(vals)
 
     def _action_done(self):
