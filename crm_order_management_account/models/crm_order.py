@@ -5,6 +5,8 @@ from odoo.tools import float_compare
 
 from odoo.addons.crm_order_management.tools import with_server_values
 
+from .crm_order_line import INVOICE_STATUSES
+
 # A cancellation that leaves posted invoices open, knowingly (the cancel dialog's
 # box): the context key's value is an object, which no client can send.
 CANCEL_OPEN_INVOICES = "crm_order_cancel_open_invoices"
@@ -49,11 +51,7 @@ class CrmOrder(models.Model):
         groups="account.group_account_invoice,account.group_account_readonly",
     )
     invoice_status = fields.Selection(
-        [
-            ("no", "Nothing to Invoice"),
-            ("to invoice", "To Invoice"),
-            ("invoiced", "Fully Invoiced"),
-        ],
+        INVOICE_STATUSES,
         compute="_compute_invoice_status",
         store=True,
     )

@@ -3,6 +3,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+# of a line and of its order
+INVOICE_STATUSES = [
+    ("no", "Nothing to Invoice"),
+    ("to invoice", "To Invoice"),
+    ("invoiced", "Fully Invoiced"),
+]
+
 
 class CrmOrderLine(models.Model):
     _inherit = "crm.order.line"
@@ -51,11 +58,7 @@ class CrmOrderLine(models.Model):
         digits="Product Unit of Measure",
     )
     invoice_status = fields.Selection(
-        [
-            ("no", "Nothing to Invoice"),
-            ("to invoice", "To Invoice"),
-            ("invoiced", "Fully Invoiced"),
-        ],
+        INVOICE_STATUSES,
         compute="_compute_invoice_status",
         store=True,
     )
