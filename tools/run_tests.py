@@ -43,6 +43,8 @@ TOOLS = Path(PYTHON).parent
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 # "... INFO db odoo.addons.x.tests.y: skipped TestX.test_y : reason" (OdooTestResult)
 SKIPPED_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ", re.MULTILINE)
+# What failed, printed again with the result.
+PROBLEMS = []
 
 
 def banner(text):
@@ -85,6 +87,8 @@ def lint():
         ).returncode,
     ]
     ok = not any(results)
+    if not ok:
+        PROBLEMS.append("lint: FAILED (see its output above)")
     print("lint: " + ("clean" if ok else "FAILED"), flush=True)
     return ok
 
@@ -155,6 +159,11 @@ def odoo_tests(database, test_tags, modules=(MODULE,), log_name="odoo-tests.log"
     else:
         print("log check: clean")
     ok_run = proc.returncode == 0 and bool(results)
+    if not ok_run or bad:
+        PROBLEMS.extend(
+            [f"{log.name}: {line}" for line in bad]
+            or [f"{log.name}: exit code {proc.returncode}, no test result in the log"]
+        )
     return passed, failed + errors, skipped, ok_run and not bad
 
 
@@ -186,12 +195,18 @@ def pytest_tests(database, pytest_args):
         env=env,
     )
     if not junit.exists():
+        PROBLEMS.append(f"pytest: exit code {proc.returncode}, no {junit.name}")
         return 0, 0, 0, False
     suite = ET.parse(junit).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     total = int(suite.get("tests", 0))
     failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
     skipped = int(suite.get("skipped", 0))
+    for case in suite.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            PROBLEMS.append(f"pytest: {case.get('classname')}::{case.get('name')}")
+    if proc.returncode not in (0, 5) and not failed:
+        PROBLEMS.append(f"pytest: exit code {proc.returncode}")
     return total - failed - skipped, failed, skipped, proc.returncode in (0, 5)
 
 
@@ -247,6 +262,11 @@ def main():
 
     passed, failed, skipped = totals
     banner("result")
+    # The failures again at the end, where a CI excerpt (the output's tail) shows them.
+    for line in PROBLEMS[:20]:
+        print("  " + line[:300])
+    if len(PROBLEMS) > 20:
+        print(f"  ... and {len(PROBLEMS) - 20} more (see the logs above)")
     if skipped:
         print(f"{skipped} test(s) skipped: a skipped test does not count as passing.")
     if passed + failed == 0:
