@@ -139,7 +139,7 @@ def test_servers_replica_and_reads(running_cluster):
 
 
 def test_load_benchmark_at_a_tiny_size(running_cluster, tmp_path):
-    """bench/bench_load.py with 4 users for 20 s on the running cluster: no call
+    """bench/bench_load.py with 4 users for 15 s on the running cluster: no call
     fails, each kind of call of both halves ran, and the integrity check of the
     database passes. The figures of so short a run mean nothing and are not checked."""
     report = tmp_path / "load.json"
@@ -154,7 +154,7 @@ def test_load_benchmark_at_a_tiny_size(running_cluster, tmp_path):
             "--workers=1",
             "--users=4",
             "--spawn-rate=4",
-            "--run-time=20s",
+            "--run-time=15s",
             "--keep",  # the fixture stops the cluster
             f"--json={report}",
         ],
