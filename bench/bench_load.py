@@ -42,6 +42,7 @@ GLUE = sorted(
 )
 KINDS = ("list", "search", "open", "create", "move", "follow-up", "metrics")
 MODELS = ("crm.order", "sale.order")
+LEVELS = ("WARNING", "ERROR", "CRITICAL")
 PASSWORD = "load-password-1"
 
 
@@ -464,18 +465,42 @@ def print_table(rows, elapsed, users):
     )
 
 
-def log_problems(paths, offsets):
-    lines = []
+def server_log(paths, offsets):
+    """The WARNING, ERROR and CRITICAL lines the servers logged during the run, and
+    the number of transactions Odoo retried after a serialization failure (logged at
+    INFO: the request then succeeded, so they are not errors)."""
+    bad, retries = [], 0
     for path, offset in zip(paths, offsets, strict=True):
         if path.exists():
             with open(path, errors="replace") as log:
                 log.seek(offset)
-                lines += [
-                    line.rstrip()
-                    for line in log
-                    if " ERROR " in line or " CRITICAL " in line
-                ]
-    return lines
+                for line in log:
+                    if " tries left, try again in " in line:
+                        retries += 1
+                    elif any(f" {level} " in line for level in LEVELS):
+                        bad.append(line.rstrip())
+    return bad, retries
+
+
+def transactions(cluster):
+    """Transactions so far on the primary and on the standby, from PostgreSQL's
+    statistics of the database: the standby's are the read-only requests."""
+    counts = []
+    for port in (cluster.args.pg_port, cluster.args.pg_port + 1):
+        with (
+            psycopg2.connect(
+                host="127.0.0.1", port=port, user="postgres", dbname="postgres"
+            ) as connection,
+            connection.cursor() as cr,
+        ):
+            cr.execute(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                "WHERE datname = %s",
+                [cluster.args.db],
+            )
+            counts.append(cr.fetchone()[0])
+        connection.close()
+    return counts
 
 
 def main():
@@ -552,7 +577,10 @@ def main():
         config_path.write_text(json.dumps(config))
         logs = cluster.server_logs()
         offsets = [path.stat().st_size if path.exists() else 0 for path in logs]
+        before = transactions(cluster)
         run_locust(args, config_path, out_dir)
+        after = transactions(cluster)
+        primary, standby = (b - a for a, b in zip(before, after, strict=True))
         orders = read_acked(out_dir)
         with cluster.connect() as connection, connection.cursor() as cr:
             problems = integrity_check(cr, orders)
@@ -561,8 +589,13 @@ def main():
         rows = summary(timings, elapsed)
         print_table(rows, elapsed, args.users)
         errors = sum(row["errors"] for (_m, kind), row in rows.items() if kind != "all")
-        for line in log_problems(logs, offsets):
-            problems.append(f"Odoo log: {line}")
+        bad_lines, retries = server_log(logs, offsets)
+        problems += [f"Odoo log: {line}" for line in bad_lines]
+        say(
+            f"PostgreSQL transactions: {primary} on the primary, {standby} on the "
+            f"standby ({standby / max(primary + standby, 1):.0%}); "
+            f"{retries} retried by Odoo after a serialization failure"
+        )
         say("")
         say(
             f"integrity: {len(orders['crm.order'])} crm.order and "
@@ -584,6 +617,8 @@ def main():
                             for (m, k), row in rows.items()
                         ],
                         "calls": calls,
+                        "transactions": {"primary": primary, "standby": standby},
+                        "retries": retries,
                         "acknowledged": {m: len(o) for m, o in orders.items()},
                         "problems": problems,
                         "errors": errors,
