@@ -312,7 +312,7 @@ def integrity_check(cr, orders):
         )
     for table in ("crm_order", "sale_order"):
         cr.execute(
-            f"SELECT company_id, name, count(*) FROM {table} "  # noqa: S608
+            f"SELECT company_id, name, count(*) FROM {table} "
             "GROUP BY 1, 2 HAVING count(*) > 1"
         )
         for _company, name, count in cr.fetchall():

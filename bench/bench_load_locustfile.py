@@ -28,8 +28,8 @@ from locust import HttpUser, between, events, task
 
 CONFIG = json.loads(Path(os.environ["LOAD_CONFIG"]).read_text())
 OUT_DIR = Path(CONFIG["out_dir"])
-_acked = open(OUT_DIR / f"acked-{os.getpid()}.jsonl", "a", buffering=1)  # noqa: SIM115
-_timings = open(OUT_DIR / f"requests-{os.getpid()}.csv", "a", buffering=1)  # noqa: SIM115
+_acked = open(OUT_DIR / f"acked-{os.getpid()}.jsonl", "a", buffering=1)
+_timings = open(OUT_DIR / f"requests-{os.getpid()}.csv", "a", buffering=1)
 _logins = itertools.count()
 
 
@@ -134,7 +134,7 @@ class OdooUser(HttpUser):
 
     @task(2)
     def search_orders(self):
-        customer = random.choice(CONFIG["customer_names"])  # noqa: S311
+        customer = random.choice(CONFIG["customer_names"])
         self.call(
             "web_search_read",
             [],
@@ -155,12 +155,12 @@ class OdooUser(HttpUser):
     def open_order(self):
         if not self.seen:
             return self.list_orders()
-        order_id = random.choice(self.seen)  # noqa: S311
+        order_id = random.choice(self.seen)
         return self.call("web_read", [[order_id]], self.form_spec(), kind="open")
 
     @task(2)
     def create_order(self):
-        customer_id = random.choice(CONFIG["customer_ids"])  # noqa: S311
+        customer_id = random.choice(CONFIG["customer_ids"])
         lines = [
             (0, 0, {"product_id": product_id, self.qty_field: 1 + i})
             for i, product_id in enumerate(CONFIG["product_ids"])
@@ -254,7 +254,7 @@ class CrmOrderUser(OdooUser):
     def follow_up(self):
         if not self.seen:
             return
-        order_id = random.choice(self.pending or self.seen)  # noqa: S311
+        order_id = random.choice(self.pending or self.seen)
         self.rpc(
             "/web/dataset/call_kw/crm.order.tracking/web_save",
             {
@@ -339,7 +339,7 @@ class SaleOrderUser(OdooUser):
     def follow_up(self):
         if not self.seen:
             return
-        order_id = random.choice(self.seen)  # noqa: S311
+        order_id = random.choice(self.seen)
         self.call(
             "message_post",
             [[order_id]],

@@ -12,6 +12,7 @@ import time
 import urllib.request
 import xmlrpc.client
 
+import psycopg2
 import pytest
 from conftest import PROJECT_DIR, free_port
 
@@ -179,3 +180,71 @@ def test_load_benchmark_at_a_tiny_size(running_cluster, tmp_path):
     assert result["acknowledged"]["crm.order"] >= 2
     assert result["acknowledged"]["sale.order"] >= 2
     assert "integrity: " in proc.stdout and ": OK" in proc.stdout, output
+
+
+def test_load_integrity_check_reports_what_is_wrong(running_cluster):
+    """The benchmark's integrity check is not vacuous: on the cluster's database,
+    in a transaction rolled back afterwards, an order acknowledged but missing, one
+    with a line and a history row fewer than acknowledged, a sales order number
+    used twice and a status history row that does not follow the previous one are
+    each reported, and nothing else."""
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    import bench_load
+
+    connection = psycopg2.connect(
+        host="127.0.0.1",
+        port=PG_PORT,
+        user=os.environ.get("PGUSER", "odoo"),
+        dbname=DB,
+    )
+    try:
+        cr = connection.cursor()
+        empty = {"crm.order": {}, "sale.order": {}}
+        assert bench_load.integrity_check(cr, empty) == []
+        cr.execute(
+            """
+            SELECT o.id, o.name, o.status_id, o.create_uid,
+                   (SELECT count(*) FROM crm_order_line l WHERE l.order_id = o.id),
+                   (SELECT count(*) FROM crm_order_status_history h
+                     WHERE h.order_id = o.id)
+              FROM crm_order o ORDER BY o.id LIMIT 1
+            """
+        )
+        order_id, name, status_id, user_id, lines, history = cr.fetchone()
+        acked = {
+            "crm.order": {
+                order_id: {"name": name, "lines": lines + 1, "moves": history},
+                -1: {"name": "NEW/2026/99999", "lines": 3, "moves": 0},
+            },
+            "sale.order": {},
+        }
+        assert bench_load.integrity_check(cr, acked) == [
+            "crm.order -1 (NEW/2026/99999) is missing",
+            f"crm.order {name}: {lines} lines, {lines + 1} sent",
+            f"crm.order {name}: {history} history rows for {history} acknowledged "
+            "moves",
+        ]
+        cr.execute(
+            "UPDATE sale_order SET name = 'S-TWICE' WHERE id IN "
+            "(SELECT id FROM sale_order ORDER BY id LIMIT 2)"
+        )
+        cr.execute(
+            "SELECT id FROM crm_order_status WHERE id != %s ORDER BY id LIMIT 1",
+            [status_id],
+        )
+        (other_status,) = cr.fetchone()
+        cr.execute(
+            """
+            INSERT INTO crm_order_status_history
+                (order_id, status_from_id, status_to_id, user_id, change_type, date)
+            VALUES (%s, %s, %s, %s, 'user', now() AT TIME ZONE 'UTC')
+            """,
+            [order_id, other_status, other_status, user_id],
+        )
+        assert bench_load.integrity_check(cr, empty) == [
+            f"crm.order {name}: status history broken at row {history + 1}",
+            "sale_order: the number S-TWICE is used 2 times",
+        ]
+    finally:
+        connection.rollback()
+        connection.close()
