@@ -4,7 +4,7 @@
 #   ODOO_HTTP_PORT  HTTP port of `make run`         (default 8069)
 #   ODOO_VENV       virtual environment             (default ~/.cache/crm_order_management/venv-<python version>)
 #   PGHOST PGPORT PGUSER PGPASSWORD                 (default: local server, role "odoo")
-.PHONY: run test lint setup bench-create bench-kpi screenshots cluster cluster-status cluster-stop bench-ui
+.PHONY: run test lint setup bench-create bench-kpi screenshots cluster cluster-status cluster-stop bench-ui bench-load
 
 run:
 	bash tools/run.sh
@@ -43,3 +43,8 @@ bench-ui:
 # more options: bash tools/bench.sh tools/screenshots.py --help
 screenshots:
 	bash tools/bench.sh tools/screenshots.py
+
+# N users on the cluster for a bounded time, crm.order beside sale.order, then an
+# integrity check of the database: bench/bench_load.py (options: --help)
+bench-load:
+	bash tools/bench.sh bench/bench_load.py

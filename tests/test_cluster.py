@@ -1,19 +1,25 @@
 """`make cluster`: two Odoo servers on a PostgreSQL primary with a hot standby as their
 read replica, started from the checkout and stopped cleanly. Read-only requests are
-served by the standby, writes through either server are seen by the other."""
+served by the standby, writes through either server are seen by the other. The load
+benchmark (`make bench-load`) runs on it at a tiny size: Sales is installed next to
+the addon for its sale.order half."""
 
 import json
 import os
 import subprocess
+import sys
 import time
 import urllib.request
 import xmlrpc.client
 
+import psycopg2
 import pytest
 from conftest import PROJECT_DIR, free_port
 
-PG_PORT = 5450
+# CLUSTER_TEST_PG_PORT: another port for a second run of these tests on one machine
+PG_PORT = int(os.environ.get("CLUSTER_TEST_PG_PORT", "5450"))
 DB = "crm_order_cluster_test"
+ADDONS = "crm_order_management,sale"
 
 
 def psql(port, sql, db="postgres"):
@@ -43,7 +49,7 @@ def cluster(*args, http_port):
         "CLUSTER_PG_PORT": str(PG_PORT),
         "CLUSTER_HTTP_PORT": str(http_port),
         "CLUSTER_DB": DB,
-        "CLUSTER_ADDONS": "crm_order_management",
+        "CLUSTER_ADDONS": ADDONS,
         "CLUSTER_WORKERS": "1",
     }
     return subprocess.run(
@@ -131,3 +137,114 @@ def test_servers_replica_and_reads(running_cluster):
         f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{DB}'",
     )
     assert int(connections) >= 1
+
+
+def test_load_benchmark_at_a_tiny_size(running_cluster, tmp_path):
+    """bench/bench_load.py with 4 users for 15 s on the running cluster: no call
+    fails, each kind of call of both halves ran, and the integrity check of the
+    database passes. The figures of so short a run mean nothing and are not checked."""
+    report = tmp_path / "load.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "bench" / "bench_load.py"),
+            f"--pg-port={PG_PORT}",
+            f"--http-port={running_cluster}",
+            f"--db={DB}",
+            f"--addons={ADDONS}",
+            "--workers=1",
+            "--users=4",
+            "--spawn-rate=4",
+            "--run-time=15s",
+            "--keep",  # the fixture stops the cluster
+            f"--json={report}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    output = proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, output
+    result = json.loads(report.read_text())
+    assert result["problems"] == [], output
+    assert result["errors"] == 0, output
+    kinds = ("list", "search", "open", "create", "move", "follow-up", "metrics")
+    expected = {
+        f"{model} {kind}" for model in ("crm.order", "sale.order") for kind in kinds
+    }
+    assert {name for name, count in result["calls"].items() if count} == expected | {
+        "login"
+    }, output
+    assert result["calls"]["login"] == 4
+    assert result["acknowledged"]["crm.order"] >= 2
+    assert result["acknowledged"]["sale.order"] >= 2
+    assert "integrity: " in proc.stdout and ": OK" in proc.stdout, output
+
+
+def test_load_integrity_check_reports_what_is_wrong(running_cluster):
+    """The benchmark's integrity check is not vacuous: on the cluster's database,
+    in a transaction rolled back afterwards, an order acknowledged but missing, one
+    with a line and a history row fewer than acknowledged, a sales order number
+    used twice and a status history row that does not follow the previous one are
+    each reported, and nothing else."""
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    import bench_load
+
+    connection = psycopg2.connect(
+        host="127.0.0.1",
+        port=PG_PORT,
+        user=os.environ.get("PGUSER", "odoo"),
+        dbname=DB,
+    )
+    try:
+        cr = connection.cursor()
+        empty = {"crm.order": {}, "sale.order": {}}
+        assert bench_load.integrity_check(cr, empty) == []
+        cr.execute(
+            """
+            SELECT o.id, o.name, o.status_id, o.create_uid,
+                   (SELECT count(*) FROM crm_order_line l WHERE l.order_id = o.id),
+                   (SELECT count(*) FROM crm_order_status_history h
+                     WHERE h.order_id = o.id)
+              FROM crm_order o ORDER BY o.id LIMIT 1
+            """
+        )
+        order_id, name, status_id, user_id, lines, history = cr.fetchone()
+        acked = {
+            "crm.order": {
+                order_id: {"name": name, "lines": lines + 1, "moves": history},
+                -1: {"name": "NEW/2026/99999", "lines": 3, "moves": 0},
+            },
+            "sale.order": {},
+        }
+        assert bench_load.integrity_check(cr, acked) == [
+            "crm.order -1 (NEW/2026/99999) is missing",
+            f"crm.order {name}: {lines} lines, {lines + 1} sent",
+            f"crm.order {name}: {history} history rows for {history} acknowledged "
+            "moves",
+        ]
+        cr.execute(
+            "UPDATE sale_order SET name = 'S-TWICE' WHERE id IN "
+            "(SELECT id FROM sale_order ORDER BY id LIMIT 2)"
+        )
+        cr.execute(
+            "SELECT id FROM crm_order_status WHERE id != %s ORDER BY id LIMIT 1",
+            [status_id],
+        )
+        (other_status,) = cr.fetchone()
+        cr.execute(
+            """
+            INSERT INTO crm_order_status_history
+                (order_id, status_from_id, status_to_id, user_id, change_type, date)
+            VALUES (%s, %s, %s, %s, 'user', now() AT TIME ZONE 'UTC')
+            """,
+            [order_id, other_status, other_status, user_id],
+        )
+        assert bench_load.integrity_check(cr, empty) == [
+            f"crm.order {name}: status history broken at row {history + 1}",
+            "sale_order: the number S-TWICE is used 2 times",
+        ]
+    finally:
+        connection.rollback()
+        connection.close()
