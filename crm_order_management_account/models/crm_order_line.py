@@ -93,13 +93,17 @@ class CrmOrderLine(models.Model):
             company = line.company_id or line.env.company
             base_line = line._prepare_base_line_for_taxes_computation()
             AccountTax._add_tax_details_in_base_line(base_line, company)
-            undiscounted = line._prepare_base_line_for_taxes_computation(discount=0.0)
-            AccountTax._add_tax_details_in_base_line(undiscounted, company)
             currency = base_line["currency_id"]
             details = base_line["tax_details"]
             line.price_subtotal = currency.round(details["raw_total_excluded_currency"])
             line.price_total = currency.round(details["raw_total_included_currency"])
             line.price_tax = line.price_total - line.price_subtotal
+            if not line.discount:
+                # the same computation again would give the same figure
+                line.price_undiscounted = line.price_subtotal
+                continue
+            undiscounted = line._prepare_base_line_for_taxes_computation(discount=0.0)
+            AccountTax._add_tax_details_in_base_line(undiscounted, company)
             line.price_undiscounted = currency.round(
                 undiscounted["tax_details"]["raw_total_excluded_currency"]
             )
