@@ -421,20 +421,29 @@ class CrmOrderKpi(models.Model):
 
     @staticmethod
     def _in_periods(column, low, high):
-        """``column`` within its period, and within the batch's constant bounds."""
+        """Joins each row to the periods of the batch that hold ``column``: the
+        row's day, ISO week and month are looked up among the periods (a hash join,
+        whatever the number of periods), the rows are those within the batch's
+        constant bounds (the date indexes). Follows ``FROM <table>``; ends with
+        the ``WHERE`` of the bounds."""
         return SQL(
-            "%s >= period.date_start AND %s < period.date_end "
-            "AND %s >= %s::date AND %s < %s::date",
+            """
+            CROSS JOIN LATERAL (VALUES
+                ('day', %s::date),
+                ('week', date_trunc('week', %s)::date),
+                ('month', date_trunc('month', %s)::date)
+            ) AS period_key(granularity, date_start)
+            JOIN period ON period.granularity = period_key.granularity
+                       AND period.date_start = period_key.date_start
+            """,
             column,
             column,
             column,
-            low,
-            column,
-            high,
-        )
+        ), SQL("%s >= %s::date AND %s < %s::date", column, low, column, high)
 
     def _query_orders(self, periods, low, high):
         # C, P and O (actual): orders dated in the period and their lines.
+        join, bounds = self._in_periods(SQL("o.date_order"), low, high)
         return self._grouped_with(
             periods,
             SQL(
@@ -443,9 +452,10 @@ class CrmOrderKpi(models.Model):
                 "COUNT(DISTINCT o.id) AS order_count"
             ),
             SQL(
-                "FROM period JOIN crm_order o ON %s "
-                "LEFT JOIN crm_order_line l ON l.order_id = o.id",
-                self._in_periods(SQL("o.date_order"), low, high),
+                "FROM crm_order o %s "
+                "LEFT JOIN crm_order_line l ON l.order_id = o.id WHERE %s",
+                join,
+                bounds,
             ),
             SQL("o.company_id"),
             SQL("o.order_type_id"),
@@ -456,6 +466,7 @@ class CrmOrderKpi(models.Model):
         # rows carry their order's company and type, and on a change to done the
         # hours since the order left draft: no join with the orders. Changes the
         # system made (a payment, a delivery) were made by no processing staff.
+        join, bounds = self._in_periods(SQL("h.date"), low, high)
         return self._grouped_with(
             periods,
             SQL(
@@ -469,9 +480,10 @@ class CrmOrderKpi(models.Model):
                 "AS processing_hours"
             ),
             SQL(
-                "FROM period JOIN crm_order_status_history h ON %s "
-                "JOIN crm_order_status s ON s.id = h.status_to_id",
-                self._in_periods(SQL("h.date"), low, high),
+                "FROM crm_order_status_history h %s "
+                "JOIN crm_order_status s ON s.id = h.status_to_id WHERE %s",
+                join,
+                bounds,
             ),
             SQL("h.company_id"),
             SQL("h.order_type_id"),
@@ -479,6 +491,7 @@ class CrmOrderKpi(models.Model):
 
     def _query_tracking(self, periods, low, high):
         # M and Rp: the tracking events of the period.
+        join, bounds = self._in_periods(SQL("t.date"), low, high)
         return self._grouped_with(
             periods,
             SQL(
@@ -486,23 +499,18 @@ class CrmOrderKpi(models.Model):
                 "COUNT(*) AS tracking_event_count, "
                 "COUNT(DISTINCT t.order_id) AS tracked_order_count"
             ),
-            SQL(
-                "FROM period JOIN crm_order_tracking t ON %s",
-                self._in_periods(SQL("t.date"), low, high),
-            ),
+            SQL("FROM crm_order_tracking t %s WHERE %s", join, bounds),
             SQL("t.company_id"),
             SQL("t.order_type_id"),
         )
 
     def _query_ratings(self, periods, low, high):
         # Ep: the ratings given in the period.
+        join, bounds = self._in_periods(SQL("o.rating_date"), low, high)
         return self._grouped_with(
             periods,
             SQL("COUNT(*) AS rated_count, AVG(o.rating) AS rating_avg"),
-            SQL(
-                "FROM period JOIN crm_order o ON %s AND o.rating > 0",
-                self._in_periods(SQL("o.rating_date"), low, high),
-            ),
+            SQL("FROM crm_order o %s WHERE o.rating > 0 AND %s", join, bounds),
             SQL("o.company_id"),
             SQL("o.order_type_id"),
         )
