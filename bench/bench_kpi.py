@@ -424,7 +424,12 @@ def daily_bounds(model):
 
 def daily_queries(model):
     """The four input queries of the daily run, as _measure() builds them."""
+    from odoo.addons.crm_order_management.report.crm_order_kpi import (
+        RANGE_JOIN_PERIODS,
+    )
+
     bounds = daily_bounds(model)
+    lookup = len(bounds) > RANGE_JOIN_PERIODS
     periods = SQL(", ").join(
         SQL("(%s, %s::date, %s::date)", granularity, start, end)
         for granularity, start, end in bounds
@@ -432,10 +437,10 @@ def daily_queries(model):
     low = min(start for _, start, _ in bounds)
     high = max(end for _, _, end in bounds)
     return {
-        "orders": model._query_orders(periods, low, high),
-        "history": model._query_history(periods, low, high),
-        "tracking": model._query_tracking(periods, low, high),
-        "ratings": model._query_ratings(periods, low, high),
+        "orders": model._query_orders(periods, low, high, lookup),
+        "history": model._query_history(periods, low, high, lookup),
+        "tracking": model._query_tracking(periods, low, high, lookup),
+        "ratings": model._query_ratings(periods, low, high, lookup),
     }
 
 

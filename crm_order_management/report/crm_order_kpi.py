@@ -28,6 +28,9 @@ REASONS = [
 # the scheduled action computes one batch per call, the cron runner committing
 # between calls.
 RECOMPUTE_BATCH = 62
+# Up to this many periods (the daily run has six), the input queries join the rows
+# to the periods by range; more are looked up by key (see _in_periods).
+RANGE_JOIN_PERIODS = 8
 LOCK_KEY = "crm_order_kpi"
 
 
@@ -374,12 +377,13 @@ class CrmOrderKpi(models.Model):
         cr = self.env.cr
         # Short, index-driven aggregates: JIT compilation costs more than it saves.
         cr.execute(SQL("SET LOCAL jit = off"))
+        lookup = len(bounds) > RANGE_JOIN_PERIODS
         inputs = {}
         for query in (
-            self._query_orders(periods, low, high),
-            self._query_history(periods, low, high),
-            self._query_tracking(periods, low, high),
-            self._query_ratings(periods, low, high),
+            self._query_orders(periods, low, high, lookup),
+            self._query_history(periods, low, high, lookup),
+            self._query_tracking(periods, low, high, lookup),
+            self._query_ratings(periods, low, high, lookup),
         ):
             cr.execute(query)
             for row in cr.dictfetchall():
@@ -420,12 +424,23 @@ class CrmOrderKpi(models.Model):
         )
 
     @staticmethod
-    def _in_periods(column, low, high):
-        """Joins each row to the periods of the batch that hold ``column``: the
-        row's day, ISO week and month are looked up among the periods (a hash join,
-        whatever the number of periods), the rows are those within the batch's
-        constant bounds (the date indexes). Follows ``FROM <table>``; ends with
-        the ``WHERE`` of the bounds."""
+    def _in_periods(column, low, high, lookup):
+        """Joins each row to the periods of the batch that hold ``column``, and the
+        condition keeping the rows within the batch's constant bounds (the date
+        indexes): ``(join, where)``; the join follows ``FROM <table>``.
+
+        A handful of periods (the daily run's six): a range condition, which
+        PostgreSQL answers with one index range scan per period. More
+        (``lookup``): each row's day, ISO week and month are looked up among the
+        periods, a hash join whatever their number; a range condition there
+        compared every row with every period (62 times for a batch of weeks)."""
+        bounds = SQL("%s >= %s::date AND %s < %s::date", column, low, column, high)
+        if not lookup:
+            return SQL(
+                "JOIN period ON %s >= period.date_start AND %s < period.date_end",
+                column,
+                column,
+            ), bounds
         return SQL(
             """
             CROSS JOIN LATERAL (VALUES
@@ -439,11 +454,11 @@ class CrmOrderKpi(models.Model):
             column,
             column,
             column,
-        ), SQL("%s >= %s::date AND %s < %s::date", column, low, column, high)
+        ), bounds
 
-    def _query_orders(self, periods, low, high):
+    def _query_orders(self, periods, low, high, lookup=True):
         # C, P and O (actual): orders dated in the period and their lines.
-        join, bounds = self._in_periods(SQL("o.date_order"), low, high)
+        join, bounds = self._in_periods(SQL("o.date_order"), low, high, lookup)
         return self._grouped_with(
             periods,
             SQL(
@@ -461,12 +476,12 @@ class CrmOrderKpi(models.Model):
             SQL("o.order_type_id"),
         )
 
-    def _query_history(self, periods, low, high):
+    def _query_history(self, periods, low, high, lookup=True):
         # S (completed, cancelled), N and Tp: the status changes of the period. The
         # rows carry their order's company and type, and on a change to done the
         # hours since the order left draft: no join with the orders. Changes the
         # system made (a payment, a delivery) were made by no processing staff.
-        join, bounds = self._in_periods(SQL("h.date"), low, high)
+        join, bounds = self._in_periods(SQL("h.date"), low, high, lookup)
         return self._grouped_with(
             periods,
             SQL(
@@ -489,9 +504,9 @@ class CrmOrderKpi(models.Model):
             SQL("h.order_type_id"),
         )
 
-    def _query_tracking(self, periods, low, high):
+    def _query_tracking(self, periods, low, high, lookup=True):
         # M and Rp: the tracking events of the period.
-        join, bounds = self._in_periods(SQL("t.date"), low, high)
+        join, bounds = self._in_periods(SQL("t.date"), low, high, lookup)
         return self._grouped_with(
             periods,
             SQL(
@@ -504,9 +519,9 @@ class CrmOrderKpi(models.Model):
             SQL("t.order_type_id"),
         )
 
-    def _query_ratings(self, periods, low, high):
+    def _query_ratings(self, periods, low, high, lookup=True):
         # Ep: the ratings given in the period.
-        join, bounds = self._in_periods(SQL("o.rating_date"), low, high)
+        join, bounds = self._in_periods(SQL("o.rating_date"), low, high, lookup)
         return self._grouped_with(
             periods,
             SQL("COUNT(*) AS rated_count, AVG(o.rating) AS rating_avg"),

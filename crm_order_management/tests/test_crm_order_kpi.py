@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tests.common import BaseCase, new_test_user
 
 from odoo.addons.crm_order_management.report import kpi_formulas as kpi
+from odoo.addons.crm_order_management.report.crm_order_kpi import RANGE_JOIN_PERIODS
 
 from .common import CrmOrderCommon
 
@@ -715,6 +716,29 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
         second = self._k_snapshots()
         self.assertEqual(second.ids, first.ids)
         self.assertEqual(second.read(SNAPSHOT_FIELDS), values)
+
+    def test_few_periods_and_a_batch_measure_alike(self):
+        # Up to RANGE_JOIN_PERIODS periods are joined by range (the daily run),
+        # more by key (a recomputation): both give the same snapshots.
+        Kpi = self.env["crm.order.kpi"]
+        # Day 03-25: O5 dated, nothing completed. Week 03-25: O5 and O6 dated,
+        # nothing completed (O6 on 04-02). March: O1, O2, O3, O5, O6 dated; O4
+        # (03-01), O1 (03-07) and O2 (03-15) completed.
+        few = [("day", date(2024, 3, 25)), ("week", date(2024, 3, 25))]
+        few.append(("month", date(2024, 3, 1)))
+        self.assertLessEqual(len(few), RANGE_JOIN_PERIODS)
+        Kpi._compute_snapshots(few)
+        snapshots = Kpi.browse(
+            self._snapshot(granularity, str(start)).id for granularity, start in few
+        )
+        by_range = snapshots.read(SNAPSHOT_FIELDS)
+        self.assertEqual(
+            [(s["order_count"], s["completed_count"]) for s in by_range],
+            [(1, 0), (2, 0), (5, 3)],
+        )
+        self.assertGreater(self._recompute_march(), RANGE_JOIN_PERIODS)
+        snapshots.invalidate_recordset()
+        self.assertEqual(snapshots.read(SNAPSHOT_FIELDS), by_range)
 
     def test_run_after_a_change_updates_the_snapshot_in_place(self):
         # O5 completed on 03-27 10:00 by Cid: Tp = 03-26 09:00 → 03-27 10:00 = 25 h.
