@@ -1,7 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
+from odoo import Command, http
 from odoo.tests import TransactionCase
 from odoo.tests.common import new_test_user
+
+
+def warm_up_static_paths():
+    """Odoo maps the addons' static folders (``http.root.statics``, every manifest
+    read with ``ast.literal_eval``) on the first request that needs it. A browser
+    asks for several files at once, so several server threads would read the
+    manifests together, and Python 3.11's AST constructor is not thread-safe: one
+    request fails with "SystemError: AST constructor recursion depth mismatch"
+    (CPython gh-106905), a 500 and an ERROR line, and the tour with it. Called
+    before a browser starts, it builds the map once, in the test's thread."""
+    return http.root.statics
 
 
 class CrmOrderCommon(TransactionCase):

@@ -8,6 +8,7 @@ import re
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
 
+from .common import warm_up_static_paths
 from .test_crm_order_integrity import CrmOrderXmlrpcCase
 
 
@@ -16,6 +17,7 @@ class TestPortal(CrmOrderXmlrpcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        warm_up_static_paths()
         cls.portal_user = new_test_user(
             cls.env,
             login="crm_portal_olivia",

@@ -9,6 +9,8 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, common, tagged
 from odoo.tests.common import new_test_user
 
+from .common import warm_up_static_paths
+
 # The records the tours look for, by these names (crm_order_tour.js)
 CUSTOMER = "Marlowe Tour Bakery"
 PRODUCT = "Tour Walnut Bookcase"
@@ -20,6 +22,7 @@ class TestUi(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        warm_up_static_paths()
         ref = cls.env.ref
         cls.env.ref("base.user_admin").tour_enabled = False
         cls.salesman = new_test_user(

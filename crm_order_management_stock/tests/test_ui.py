@@ -2,11 +2,18 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
+from odoo.addons.crm_order_management.tests.common import warm_up_static_paths
+
 from .common import CrmOrderStockCommon
 
 
 @tagged("post_install", "-at_install")
 class TestUiDelivery(CrmOrderStockCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        warm_up_static_paths()
+
     def test_validating_the_delivery_in_the_web_client_moves_the_order(self):
         user = new_test_user(
             self.env,
