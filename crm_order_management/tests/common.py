@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import xmlrpc.client
+
 from odoo import Command, http
 from odoo.tests import TransactionCase
 from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
 
 
 def warm_up_static_paths():
@@ -13,6 +16,25 @@ def warm_up_static_paths():
     (CPython gh-106905), a 500 and an ERROR line, and the tour with it. Called
     before a browser starts, it builds the map once, in the test's thread."""
     return http.root.statics
+
+
+class XmlrpcMixin:
+    """XML-RPC calls as the test users (their password is their login), for
+    test classes of HttpCase (``xmlrpc_object`` reaches the server the test
+    runs)."""
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    @mute_logger("odoo.http")
+    def assertRefused(self, message, user, model, method, *args, **kwargs):
+        """The call fails with a fault whose text contains ``message``."""
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(user, model, method, *args, **kwargs)
+        self.assertIn(message, caught.exception.faultString)
+        self.env.invalidate_all()
 
 
 class CrmOrderCommon(TransactionCase):

@@ -16,24 +16,11 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
-from .common import CrmOrderCommon
+from .common import CrmOrderCommon, XmlrpcMixin
 
 
-class CrmOrderXmlrpcCase(CrmOrderCommon, HttpCase):
-    """XML-RPC calls as the test users (their password is their login)."""
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    @mute_logger("odoo.http")
-    def assertRefused(self, message, user, model, method, *args, **kwargs):
-        """The call fails with a fault whose text contains ``message``."""
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self.rpc(user, model, method, *args, **kwargs)
-        self.assertIn(message, caught.exception.faultString)
-        self.env.invalidate_all()
+class CrmOrderXmlrpcCase(XmlrpcMixin, CrmOrderCommon, HttpCase):
+    """Orders tried over XML-RPC as the test users."""
 
 
 @tagged("post_install", "-at_install")

@@ -14,6 +14,7 @@ from odoo.addons.account.tests.common import (
     AccountTestInvoicingCommon,
     AccountTestInvoicingHttpCommon,
 )
+from odoo.addons.crm_order_management.tests.common import XmlrpcMixin
 from odoo.addons.crm_order_management.tools import with_server_values
 from odoo.addons.crm_order_management.tools.validation import server_owned_fields
 
@@ -421,14 +422,11 @@ class TestCrmOrderPayments(CrmOrderAccountCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCrmOrderPaymentsXmlrpc(AccountTestInvoicingHttpCommon, CrmOrderAccountCommon):
+class TestCrmOrderPaymentsXmlrpc(
+    XmlrpcMixin, AccountTestInvoicingHttpCommon, CrmOrderAccountCommon
+):
     """The payment registered over XML-RPC by a user with only Invoicing rights
     moves the order, once; derived invoicing fields are the server's."""
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
 
     def test_payment_over_xmlrpc_moves_the_order(self):
         order = self._order([(self.desk, 2, 100.0, 0.0)])

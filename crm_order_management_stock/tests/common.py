@@ -1,11 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import xmlrpc.client
 
 from odoo.tests import Form, HttpCase
 from odoo.tests.common import new_test_user
-from odoo.tools import mute_logger
 
-from odoo.addons.crm_order_management.tests.common import CrmOrderCommon
+from odoo.addons.crm_order_management.tests.common import (
+    CrmOrderCommon,
+    XmlrpcMixin,
+)
 
 
 class CrmOrderStockCommon(CrmOrderCommon):
@@ -108,17 +109,5 @@ class CrmOrderStockCommon(CrmOrderCommon):
         ]
 
 
-class CrmOrderStockXmlrpcCase(CrmOrderStockCommon, HttpCase):
-    """XML-RPC calls as the test users (their password is their login)."""
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    @mute_logger("odoo.http")
-    def assertRefused(self, message, user, model, method, *args, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self.rpc(user, model, method, *args, **kwargs)
-        self.assertIn(message, caught.exception.faultString)
-        self.env.invalidate_all()
+class CrmOrderStockXmlrpcCase(XmlrpcMixin, CrmOrderStockCommon, HttpCase):
+    """Deliveries tried over XML-RPC as the test users."""
