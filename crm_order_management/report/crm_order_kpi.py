@@ -273,15 +273,7 @@ class CrmOrderKpi(models.Model):
                 date_from, date_to, granularities
             )
             return {"job_id": job.id, "period_count": len(periods)}
-        written = self.sudo()._compute_snapshots(periods)
-        if written is None:
-            raise UserError(
-                self.env._(
-                    "The order metrics are being computed by another process; "
-                    "try again in a moment."
-                )
-            )
-        return written
+        return self._compute_snapshots_now(periods)
 
     @api.model
     def _compute_range_at_once(self, date_from, date_to):
@@ -295,6 +287,11 @@ class CrmOrderKpi(models.Model):
             fields.Date.to_date(date_to),
             list(kpi.GRANULARITIES),
         )
+        return self._compute_snapshots_now(periods)
+
+    def _compute_snapshots_now(self, periods):
+        """``_compute_snapshots`` for a caller who waits for the figures: refused
+        while another computation holds the lock."""
         written = self.sudo()._compute_snapshots(periods)
         if written is None:
             raise UserError(
