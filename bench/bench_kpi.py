@@ -423,7 +423,7 @@ def daily_bounds(model):
 
 
 def daily_queries(model):
-    """The four input queries of the daily run, as _measure() builds them."""
+    """The input queries of the daily run, as _measure() builds them."""
     from odoo.addons.crm_order_management.report.crm_order_kpi import (
         RANGE_JOIN_PERIODS,
     )
@@ -436,12 +436,7 @@ def daily_queries(model):
     )
     low = min(start for _, start, _ in bounds)
     high = max(end for _, _, end in bounds)
-    return {
-        "orders": model._query_orders(periods, low, high, lookup),
-        "history": model._query_history(periods, low, high, lookup),
-        "tracking": model._query_tracking(periods, low, high, lookup),
-        "ratings": model._query_ratings(periods, low, high, lookup),
-    }
+    return model._input_queries(periods, low, high, lookup)
 
 
 def measure(registry, rounds):
@@ -558,7 +553,7 @@ def print_results(results, rounds):
         "previous size)"
     )
     names = list(results[0][1]["queries"])
-    row_format = "{:>9}" + " {:>9}" * len(names)
+    row_format = "{:>9}" + " {:>10}" * len(names)
     print()
     print(row_format.format("orders", *names))
     for size, r in results:
