@@ -305,12 +305,23 @@ class CrmOrderKpi(models.Model):
     @api.model
     def _periods_in_range(self, date_from, date_to, granularities):
         """The ``(granularity, start)`` of every period of ``granularities`` that
-        overlaps ``[date_from, date_to]``, granularity by granularity."""
-        return [
-            (granularity, start)
-            for granularity in granularities
-            for start in kpi.periods_between(granularity, date_from, date_to)
-        ]
+        overlaps ``[date_from, date_to]``, in the order of their start (day before
+        week before month on the same start).
+
+        A batch of consecutive periods thus holds the days of about two months
+        with the weeks and months starting in them, and reads the rows of those
+        months once for all three granularities. Granularity by granularity, the
+        rows of the whole range were read three times, and a batch mixing the
+        last days with the first weeks read the range once more in between."""
+        order = {name: index for index, name in enumerate(kpi.GRANULARITIES)}
+        return sorted(
+            (
+                (granularity, start)
+                for granularity in granularities
+                for start in kpi.periods_between(granularity, date_from, date_to)
+            ),
+            key=lambda period: (period[1], order[period[0]]),
+        )
 
     # ------------------------------------------------------------
     # THE METRIC ENGINE
