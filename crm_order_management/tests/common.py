@@ -1,10 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 import xmlrpc.client
+
+import polib
 
 from odoo import Command, http
 from odoo.tests import TransactionCase
 from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
+from odoo.tools.misc import file_path
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 
 
 def warm_up_static_paths():
@@ -16,6 +22,42 @@ def warm_up_static_paths():
     (CPython gh-106905), a 500 and an ERROR line, and the tour with it. Called
     before a browser starts, it builds the map once, in the test's thread."""
     return http.root.statics
+
+
+class PoFileMixin:
+    """The translation of an addon against its template, for the i18n tests of
+    the addon and of its glue addons."""
+
+    def assertPoFileComplete(self, module, lang="zh_CN"):
+        """``<lang>.po`` translates every term of the template and only those, none
+        fuzzy, keeping the placeholders and the template's occurrences."""
+        pot = polib.pofile(file_path(f"{module}/i18n/{module}.pot"))
+        po = polib.pofile(file_path(f"{module}/i18n/{lang}.po"))
+        self.assertEqual(po.metadata.get("Language"), lang)
+        self.assertEqual(po.metadata.get("Plural-Forms"), "nplurals=1; plural=0;")
+        self.assertEqual(
+            {entry.msgid for entry in po},
+            {entry.msgid for entry in pot},
+            f"{lang}.po and the .pot must have the same terms: re-export the .pot",
+        )
+        self.assertFalse(po.obsolete_entries())
+        untranslated = [
+            entry.msgid for entry in po if not entry.msgstr.strip() or entry.fuzzy
+        ]
+        self.assertFalse(untranslated, f"untranslated terms in {lang}.po")
+        for entry in po:
+            with self.subTest(msgid=entry.msgid):
+                self.assertEqual(
+                    sorted(PLACEHOLDER.findall(entry.msgstr)),
+                    sorted(PLACEHOLDER.findall(entry.msgid)),
+                )
+                self.assertEqual(
+                    [occurrence for occurrence, _line in entry.occurrences],
+                    [
+                        occurrence
+                        for occurrence, _line in pot.find(entry.msgid).occurrences
+                    ],
+                )
 
 
 class XmlrpcMixin:

@@ -1,21 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
-
-import polib
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
-from .common import CrmOrderCommon
+from .common import CrmOrderCommon, PoFileMixin
 
 MODULE = "crm_order_management"
 LANG = "zh_CN"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 
 
 @tagged("post_install", "-at_install")
-class TestI18nZhCn(CrmOrderCommon):
+class TestI18nZhCn(PoFileMixin, CrmOrderCommon):
     """The Simplified Chinese translation: installed, then read back from fields,
     selections, data records, menus, views and Python messages."""
 
@@ -139,30 +133,4 @@ class TestI18nZhCn(CrmOrderCommon):
         )
 
     def test_po_file_complete(self):
-        """zh_CN.po translates every term of the template, and only those, keeping
-        the placeholders."""
-        pot = polib.pofile(file_path(f"{MODULE}/i18n/{MODULE}.pot"))
-        po = polib.pofile(file_path(f"{MODULE}/i18n/{LANG}.po"))
-        self.assertEqual(po.metadata.get("Language"), LANG)
-        self.assertEqual(po.metadata.get("Plural-Forms"), "nplurals=1; plural=0;")
-        self.assertEqual(
-            {entry.msgid for entry in po},
-            {entry.msgid for entry in pot},
-            "zh_CN.po and the .pot must have the same terms: re-export the .pot",
-        )
-        self.assertFalse(po.obsolete_entries())
-        untranslated = [entry.msgid for entry in po if not entry.msgstr.strip()]
-        self.assertFalse(untranslated, "untranslated terms in zh_CN.po")
-        for entry in po:
-            with self.subTest(msgid=entry.msgid):
-                self.assertEqual(
-                    sorted(PLACEHOLDER.findall(entry.msgstr)),
-                    sorted(PLACEHOLDER.findall(entry.msgid)),
-                )
-                self.assertEqual(
-                    [occurrence for occurrence, _line in entry.occurrences],
-                    [
-                        occurrence
-                        for occurrence, _line in pot.find(entry.msgid).occurrences
-                    ],
-                )
+        self.assertPoFileComplete(MODULE)

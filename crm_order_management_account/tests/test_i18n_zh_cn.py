@@ -1,15 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import polib
-
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.misc import file_path
+
+from odoo.addons.crm_order_management.tests.common import PoFileMixin
 
 MODULE = "crm_order_management_account"
 LANG = "zh_CN"
 
 
 @tagged("post_install", "-at_install")
-class TestI18nZhCn(TransactionCase):
+class TestI18nZhCn(PoFileMixin, TransactionCase):
     """The Simplified Chinese translation of the glue addon: complete, and read back
     from its fields and messages."""
 
@@ -23,14 +22,7 @@ class TestI18nZhCn(TransactionCase):
         cls.env_zh = cls.env(context=dict(cls.env.context, lang=LANG))
 
     def test_every_entry_is_translated(self):
-        po = polib.pofile(file_path(f"{MODULE}/i18n/{LANG}.po"))
-        template = polib.pofile(file_path(f"{MODULE}/i18n/{MODULE}.pot"))
-        self.assertEqual(
-            [entry.msgid for entry in po if not entry.msgstr or entry.fuzzy], []
-        )
-        self.assertEqual(
-            sorted(entry.msgid for entry in po), sorted(e.msgid for e in template)
-        )
+        self.assertPoFileComplete(MODULE)
 
     def test_fields_and_selections(self):
         fields = self.env_zh["crm.order"].fields_get(

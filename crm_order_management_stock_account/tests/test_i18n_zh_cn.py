@@ -1,15 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import polib
-
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.misc import file_path
+
+from odoo.addons.crm_order_management.tests.common import PoFileMixin
 
 MODULE = "crm_order_management_stock_account"
 LANG = "zh_CN"
 
 
 @tagged("post_install", "-at_install")
-class TestI18nZhCn(TransactionCase):
+class TestI18nZhCn(PoFileMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,10 +18,9 @@ class TestI18nZhCn(TransactionCase):
         cls.env.invalidate_all()
 
     def test_every_entry_is_translated(self):
-        po = polib.pofile(file_path(f"{MODULE}/i18n/{LANG}.po"))
-        template = polib.pofile(file_path(f"{MODULE}/i18n/{MODULE}.pot"))
-        self.assertEqual([e.msgid for e in po if not e.msgstr or e.fuzzy], [])
-        self.assertEqual(sorted(e.msgid for e in po), sorted(e.msgid for e in template))
+        self.assertPoFileComplete(MODULE)
+
+    def test_field_string(self):
         policy = (
             self.env["product.template"]
             .with_context(lang=LANG)
