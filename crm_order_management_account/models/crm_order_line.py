@@ -109,7 +109,9 @@ class CrmOrderLine(models.Model):
                 # the same computation again would give the same figure
                 line.price_undiscounted = line.price_subtotal
                 continue
-            undiscounted = line._prepare_base_line_for_taxes_computation(discount=0.0)
+            # the same base line without the discount (the tax details are
+            # replaced by the engine)
+            undiscounted = {**base_line, "discount": 0.0}
             AccountTax._add_tax_details_in_base_line(undiscounted, company)
             line.price_undiscounted = currency.round(
                 undiscounted["tax_details"]["raw_total_excluded_currency"]
