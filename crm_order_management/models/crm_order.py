@@ -104,6 +104,7 @@ class CrmOrder(models.Model):
         related="partner_id.commercial_partner_id",
         string="Customer Entity",
         store=True,
+        precompute=True,
         index=True,
     )
     date_order = fields.Datetime(
@@ -139,7 +140,10 @@ class CrmOrder(models.Model):
         index=True,
     )
     currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Currency", store=True
+        related="company_id.currency_id",
+        string="Currency",
+        store=True,
+        precompute=True,
     )
     order_type_id = fields.Many2one(
         "crm.order.type",
@@ -170,6 +174,7 @@ class CrmOrder(models.Model):
     status_category = fields.Selection(
         related="status_id.category",
         store=True,
+        precompute=True,
         index=True,
         string="Status Category",
     )

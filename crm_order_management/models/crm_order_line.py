@@ -118,9 +118,17 @@ class CrmOrderLine(models.Model):
 
     @api.depends("product_id")
     def _compute_name(self):
+        # one description per product for the whole batch (lines of many orders
+        # share their products)
+        descriptions = {}
         for line in self:
-            if line.product_id:
-                line.name = line.product_id.get_product_multiline_description_sale()
+            product = line.product_id
+            if product:
+                if product not in descriptions:
+                    descriptions[product] = (
+                        product.get_product_multiline_description_sale()
+                    )
+                line.name = descriptions[product]
 
     @api.depends("product_id")
     def _compute_product_uom_id(self):
@@ -134,14 +142,19 @@ class CrmOrderLine(models.Model):
 
     @api.depends("product_id", "product_uom_id")
     def _compute_price_unit(self):
+        # one price per product and unit for the whole batch
+        prices = {}
         for line in self:
             product = line.product_id
             if not product:
                 continue
-            price = product.lst_price
-            if line.product_uom_id and line.product_uom_id != product.uom_id:
-                price = product.uom_id._compute_price(price, line.product_uom_id)
-            line.price_unit = price
+            key = (product, line.product_uom_id)
+            if key not in prices:
+                price = product.lst_price
+                if line.product_uom_id and line.product_uom_id != product.uom_id:
+                    price = product.uom_id._compute_price(price, line.product_uom_id)
+                prices[key] = price
+            line.price_unit = prices[key]
 
     @api.depends("quantity", "price_unit", "discount", "currency_id")
     def _compute_amounts(self):

@@ -32,6 +32,7 @@ class CrmOrder(models.Model):
         compute="_compute_payment_term_id",
         store=True,
         readonly=False,
+        precompute=True,
         check_company=True,
     )
     amount_tax = fields.Monetary(string="Taxes", compute="_compute_amounts", store=True)

@@ -65,10 +65,17 @@ class CrmOrderLine(models.Model):
 
     @api.depends("product_id", "company_id", "order_id.fiscal_position_id")
     def _compute_tax_ids(self):
+        # the taxes of a product in a company through a fiscal position, once for
+        # the whole batch (lines of many orders share them)
+        mapped = {}
         for line in self:
             company = line.company_id or line.env.company
-            taxes = line.product_id.taxes_id._filter_taxes_by_company(company)
-            line.tax_ids = line.order_id.fiscal_position_id.map_tax(taxes)
+            fiscal_position = line.order_id.fiscal_position_id
+            key = (line.product_id, company, fiscal_position)
+            if key not in mapped:
+                taxes = line.product_id.taxes_id._filter_taxes_by_company(company)
+                mapped[key] = fiscal_position.map_tax(taxes)
+            line.tax_ids = mapped[key]
 
     def _prepare_base_line_for_taxes_computation(self, **kwargs):
         """The line for Odoo's tax engine (account.tax), as sale order lines give
@@ -102,7 +109,9 @@ class CrmOrderLine(models.Model):
                 # the same computation again would give the same figure
                 line.price_undiscounted = line.price_subtotal
                 continue
-            undiscounted = line._prepare_base_line_for_taxes_computation(discount=0.0)
+            # the same base line without the discount (the tax details are
+            # replaced by the engine)
+            undiscounted = {**base_line, "discount": 0.0}
             AccountTax._add_tax_details_in_base_line(undiscounted, company)
             line.price_undiscounted = currency.round(
                 undiscounted["tax_details"]["raw_total_excluded_currency"]

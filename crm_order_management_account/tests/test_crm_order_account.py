@@ -148,6 +148,31 @@ class TestCrmOrderTaxes(CrmOrderAccountCommon):
             (200.0, 20.0, 220.0),
         )
 
+    def test_included_tax_with_a_discount(self):
+        order = self._order([(self.lamp, 2, 110.0, 10.0)], confirm=False)
+        line = order.line_ids
+        # before the discount: 2 x 110 = 220 tax included at 10 %, 200 without tax;
+        # after it: 2 x 99 = 198 tax included, 180 + 18
+        self.assertEqual(
+            (
+                line.price_undiscounted,
+                line.price_subtotal,
+                line.price_tax,
+                line.price_total,
+            ),
+            (200.0, 180.0, 18.0, 198.0),
+        )
+        self.assertEqual(
+            (
+                order.amount_undiscounted,
+                order.amount_discount,
+                order.amount_untaxed,
+                order.amount_tax,
+                order.amount_total,
+            ),
+            (200.0, 20.0, 180.0, 18.0, 198.0),
+        )
+
     def test_fiscal_position_maps_the_taxes(self):
         position = self.env["account.fiscal.position"].create(
             {
