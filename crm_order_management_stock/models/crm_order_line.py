@@ -141,13 +141,16 @@ class CrmOrderLine(models.Model):
         self.ensure_one()
         order = self.order_id
         warehouse = order._get_delivery_warehouse()
-        # to deliver as soon as possible: the order is ready to ship
-        now = fields.Datetime.now()
+        # To deliver as soon as possible: the order is ready to ship. The deadline
+        # is when the order entered its status, the same for every procurement
+        # of the order there: stock merges a line's later increase into the move
+        # asked before only when their deadlines are equal ("now" split them
+        # whenever the two fell in different seconds).
         return {
             "group_id": group,
             "crm_order_line_id": self.id,
-            "date_planned": now,
-            "date_deadline": now,
+            "date_planned": fields.Datetime.now(),
+            "date_deadline": order.date_status or fields.Datetime.now(),
             "warehouse_id": warehouse,
             "partner_id": order.partner_id.id,
             "location_final_id": self._get_location_final(),

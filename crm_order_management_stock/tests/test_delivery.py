@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -78,13 +80,17 @@ class TestDeliveryCreation(CrmOrderStockCommon):
         self.assertEqual(order.picking_ids.move_ids.product_uom_qty, 4.0)
 
     def test_line_added_while_awaiting_shipment_is_delivered_too(self):
-        order = self._to_shipment(self._goods_order((self.chair, 2.0)))
-        order.with_user(self.salesman).write(
-            {"line_ids": [self._line(5.0, 10.0, 0.0, self.lamp)]}
-        )
-        order.line_ids.filtered(lambda line: line.product_id == self.chair).with_user(
-            self.salesman
-        ).quantity = 3.0
+        with freeze_time("2026-03-02 10:00:00"):
+            order = self._to_shipment(self._goods_order((self.chair, 2.0)))
+        # minutes later: the chair's increase joins the move asked before (same
+        # deadline: when the order entered the status), not a second move
+        with freeze_time("2026-03-02 10:07:30"):
+            order.with_user(self.salesman).write(
+                {"line_ids": [self._line(5.0, 10.0, 0.0, self.lamp)]}
+            )
+            order.line_ids.filtered(
+                lambda line: line.product_id == self.chair
+            ).with_user(self.salesman).quantity = 3.0
         self.assertEqual(len(order.picking_ids), 1)
         self.assertEqual(
             sorted(
