@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.sql import drop_index, index_exists
 
 from ..tools import (
     check_client_values,
@@ -161,12 +162,12 @@ class CrmOrder(models.Model):
         "else Returning customer when the customer already has an order that is not "
         "cancelled, else New customer.",
     )
+    # indexed by init(), with the figures of the kanban's columns
     status_id = fields.Many2one(
         "crm.order.status",
         required=True,
         default=lambda self: self._default_status_id(),
         tracking=True,
-        index=True,
         copy=False,
         ondelete="restrict",
         group_expand="_read_group_status_ids",
@@ -417,6 +418,22 @@ class CrmOrder(models.Model):
             "order.",
         ),
     ]
+
+    def init(self):
+        # The index of the status also carries what the kanban's columns add up
+        # (the total, and the company of the record rules): the web client's
+        # grouping by status reads the index alone instead of the whole table,
+        # which at a million orders took the columns from 335 to 200 ms in plain
+        # SQL (bench/bench_ui.py). It replaces the plain index that `index=True`
+        # made before, which databases installed then still have.
+        drop_index(self.env.cr, "crm_order__status_id_index", self._table)
+        if not index_exists(self.env.cr, "crm_order_status_id_amount_index"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX crm_order_status_id_amount_index "
+                    "ON crm_order (status_id) INCLUDE (company_id, amount_total)"
+                )
+            )
 
     # ------------------------------------------------------------
     # DEFAULTS, COMPUTE AND SEARCH METHODS

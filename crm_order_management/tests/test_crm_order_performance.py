@@ -59,3 +59,44 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         # numbers each company apart).
         with self.assertQueryCount(29):
             Order.create([self._order_vals(partner) for partner in partners])
+
+    def _index_definitions(self, table):
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+            [table],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def test_covering_indexes(self):
+        # the kanban's columns (status, company, total) and the metrics' products
+        # of an order (order, product) are read from an index alone
+        orders = self._index_definitions("crm_order")
+        self.assertEqual(
+            orders["crm_order_status_id_amount_index"],
+            "CREATE INDEX crm_order_status_id_amount_index ON public.crm_order "
+            "USING btree (status_id) INCLUDE (company_id, amount_total)",
+        )
+        self.assertNotIn("crm_order__status_id_index", orders)
+        lines = self._index_definitions("crm_order_line")
+        self.assertEqual(
+            lines["crm_order_line_order_id_product_id_index"],
+            "CREATE INDEX crm_order_line_order_id_product_id_index ON "
+            "public.crm_order_line USING btree (order_id) INCLUDE (product_id)",
+        )
+        self.assertNotIn("crm_order_line__order_id_index", lines)
+
+    def test_covering_indexes_replace_plain_ones_on_upgrade(self):
+        # a database installed before has the plain indexes of `index=True`:
+        # the upgrade (init) drops them and keeps the covering ones
+        self.env.cr.execute(
+            "CREATE INDEX crm_order__status_id_index ON crm_order (status_id);"
+            "CREATE INDEX crm_order_line__order_id_index ON crm_order_line (order_id)"
+        )
+        self.env["crm.order"].init()
+        self.env["crm.order.line"].init()
+        orders = self._index_definitions("crm_order")
+        self.assertNotIn("crm_order__status_id_index", orders)
+        self.assertIn("crm_order_status_id_amount_index", orders)
+        lines = self._index_definitions("crm_order_line")
+        self.assertNotIn("crm_order_line__order_id_index", lines)
+        self.assertIn("crm_order_line_order_id_product_id_index", lines)
