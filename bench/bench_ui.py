@@ -151,7 +151,11 @@ def measure(registry, user_id, rounds):
             "status_id",
             {
                 "field": "activity_state",
-                "colors": {"planned": "success", "today": "warning", "overdue": "danger"},
+                "colors": {
+                    "planned": "success",
+                    "today": "warning",
+                    "overdue": "danger",
+                },
                 "sum_field": "amount_total",
             },
         )
