@@ -1,10 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
-from odoo.tools.sql import drop_index, index_exists
 
-from ..tools import check_client_values
+from ..tools import check_client_values, covering_index
 
 
 class CrmOrderLine(models.Model):
@@ -101,16 +99,10 @@ class CrmOrderLine(models.Model):
         # count the distinct products of a period's orders from the index alone
         # (an index-only scan per order) instead of reading every line of the
         # table, which made the daily run and a recomputation twice as slow at a
-        # million orders (bench/bench_kpi.py). It replaces the plain index that
-        # `index=True` made before, which databases installed then still have.
-        drop_index(self.env.cr, "crm_order_line__order_id_index", self._table)
-        if not index_exists(self.env.cr, "crm_order_line_order_id_product_id_index"):
-            self.env.cr.execute(
-                SQL(
-                    "CREATE INDEX crm_order_line_order_id_product_id_index "
-                    "ON crm_order_line (order_id) INCLUDE (product_id)"
-                )
-            )
+        # million orders (bench/bench_kpi.py).
+        covering_index(
+            self, "order_id", "crm_order_line_order_id_product_id_index", ["product_id"]
+        )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Helpers shared by the addon's models: a field class and the checks every model
-runs on the values clients send."""
+"""Helpers shared by the addon's models: a field class, the checks every model
+runs on the values clients send, and covering indexes."""
 
 from .fields import NullableFloat
+from .sql import covering_index
 from .validation import (
     DATE_MAX,
     DATE_MIN,
