@@ -2,6 +2,7 @@
 from . import test_delivery
 from . import test_server_fields
 from . import test_status_chain
+from . import test_stock_links
 from . import test_i18n_zh_cn
 from . import test_portal
 from . import test_ui
