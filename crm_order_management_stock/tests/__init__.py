@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_delivery
+from . import test_demo
 from . import test_line_guards
 from . import test_server_fields
 from . import test_status_chain
