@@ -159,7 +159,7 @@ class CrmOrder(models.Model):
             lambda m: m.state == "done" and not m.scrapped
         )
         held = defaultdict(float)
-        delivered = self.env["stock.move"]
+        delivered = moves.browse()
         for move in moves:
             quantity = move.product_uom._compute_quantity(
                 move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"

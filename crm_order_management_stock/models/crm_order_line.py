@@ -174,18 +174,22 @@ class CrmOrderLine(models.Model):
 
     def _relaunch_deliveries(self):
         """Lines added or changed on an order in a delivering status are
-        delivered as they now are (as on a confirmed sales order); so are the
-        lines whose delivery is under way in another status: a lower quantity
-        lowers what their delivery orders still ship."""
-        lines = self.filtered(
-            lambda line: line.order_id.status_category == "open"
-            and (
-                line.order_id.status_id.deliver_on_enter
-                or line.sudo().move_ids.filtered(lambda m: m.state in OPEN_MOVE_STATES)
+        delivered as they now are (as on a confirmed sales order). In another
+        status, a line whose delivery is under way only ships less when its
+        quantity was lowered: nothing more is asked outside a delivering status."""
+        lines = self.filtered(lambda line: line.order_id.status_category == "open")
+        delivering = lines.filtered(
+            lambda line: line.order_id.status_id.deliver_on_enter
+        )
+        if delivering:
+            delivering._action_launch_stock_rule()
+        under_way = (lines - delivering).filtered(
+            lambda line: line.sudo().move_ids.filtered(
+                lambda m: m.state in OPEN_MOVE_STATES
             )
         )
-        if lines:
-            lines._action_launch_stock_rule()
+        if under_way:
+            under_way._action_launch_stock_rule(decrease_only=True)
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -322,13 +326,13 @@ class CrmOrderLine(models.Model):
             difference = max(difference, -absorbable)
         return difference
 
-    def _action_launch_stock_rule(self):
+    def _action_launch_stock_rule(self, decrease_only=False):
         """Ask Inventory for the goods of the lines not asked yet, or for less
-        when their quantity was lowered, through the procurement of the order
-        (``procurement.group.run``): the routes of the warehouse and of the
-        products create (or lower) the delivery orders, as for a confirmed sales
-        order. Runs as superuser: a salesperson who moves an order need not have
-        Inventory rights."""
+        when their quantity was lowered (only that with ``decrease_only``),
+        through the procurement of the order (``procurement.group.run``): the
+        routes of the warehouse and of the products create (or lower) the
+        delivery orders, as for a confirmed sales order. Runs as superuser: a
+        salesperson who moves an order need not have Inventory rights."""
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
@@ -339,7 +343,9 @@ class CrmOrderLine(models.Model):
                 continue
             line = line.with_company(line.company_id)
             difference = line._get_procurement_quantity()
-            if float_is_zero(difference, precision_digits=precision):
+            if float_is_zero(difference, precision_digits=precision) or (
+                decrease_only and difference > 0
+            ):
                 continue
             group = line.order_id._get_procurement_group()
             values = line._prepare_procurement_values(group)

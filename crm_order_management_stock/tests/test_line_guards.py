@@ -289,6 +289,10 @@ class TestLoweredQuantity(CrmOrderStockCommon):
         self.assertEqual(backorder.move_ids.product_uom_qty, 1.0)
         self.assertEqual(backorder.state, "assigned")
         self.assertEqual(order.status_id, self.status_receipt)
+        # outside a delivering status, nothing more is asked from Inventory
+        order.line_ids.with_user(self.salesman).quantity = 9.0
+        self.assertEqual(order.picking_ids, picking | backorder)
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1.0)
 
     def test_lowering_without_backorder_to_what_was_delivered_moves_on(self):
         order = self._to_shipment(self._goods_order((self.chair, 5.0)))
