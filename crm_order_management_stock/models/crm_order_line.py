@@ -74,11 +74,7 @@ class CrmOrderLine(models.Model):
         # stay the line's: the delivered quantity of another product would read 0)
         moved = {}
         if "product_id" in vals:
-            moved = {
-                line: line.product_id
-                for line in self.sudo()
-                if line.move_ids.filtered(lambda m: m.state != "cancel")
-            }
+            moved = {line: line.product_id for line in self if line._get_moves()}
         delivering = not {"product_id", "quantity", "product_uom_id"}.isdisjoint(vals)
         waiting = self.order_id._orders_waiting_for_goods() if delivering else None
         res = super().write(vals)
@@ -94,7 +90,7 @@ class CrmOrderLine(models.Model):
                     "other product instead.",
                     product=moved[line].display_name,
                     order=line.order_id.name,
-                    pickings=", ".join(line._moved_pickings().mapped("name")),
+                    pickings=line._move_references(line._get_moves()),
                 )
             )
         if not {"quantity", "product_uom_id"}.isdisjoint(vals):
@@ -122,16 +118,15 @@ class CrmOrderLine(models.Model):
                         product=line.product_id.display_name,
                         order=line.order_id.name,
                         quantity=line._format_quantity(line.qty_delivered),
-                        pickings=", ".join(
-                            line._get_outgoing_incoming_moves()[0]
-                            .filtered(lambda m: m.state == "done")
-                            .picking_id.sorted("id")
-                            .mapped("name")
+                        pickings=line._move_references(
+                            line._get_outgoing_incoming_moves()[0].filtered(
+                                lambda m: m.state == "done"
+                            )
                         ),
                     )
                 )
-            open_pickings = line._moved_pickings(states=OPEN_MOVE_STATES)
-            if open_pickings:
+            open_moves = line._get_moves(states=OPEN_MOVE_STATES)
+            if open_moves:
                 raise UserError(
                     self.env._(
                         "Line %(product)s of order %(order)s cannot be deleted: "
@@ -139,7 +134,7 @@ class CrmOrderLine(models.Model):
                         "Have its moves cancelled in Inventory first.",
                         product=line.product_id.display_name,
                         order=line.order_id.name,
-                        pickings=", ".join(open_pickings.mapped("name")),
+                        pickings=line._move_references(open_moves),
                     )
                 )
 
@@ -184,9 +179,7 @@ class CrmOrderLine(models.Model):
         if delivering:
             delivering._action_launch_stock_rule()
         under_way = (lines - delivering).filtered(
-            lambda line: line.sudo().move_ids.filtered(
-                lambda m: m.state in OPEN_MOVE_STATES
-            )
+            lambda line: line._get_moves(states=OPEN_MOVE_STATES)
         )
         if under_way:
             under_way._action_launch_stock_rule(decrease_only=True)
@@ -266,14 +259,18 @@ class CrmOrderLine(models.Model):
         moves = open_moves.filtered(lambda m: picking and m.picking_id == picking)
         return moves.filtered(lambda m: m.date_deadline == moves[:1].date_deadline)
 
-    def _moved_pickings(self, states=None):
-        """The transfers of the moves of the line (not cancelled), or of its moves
-        in ``states``."""
+    def _get_moves(self, states=None):
+        """The moves of the line that are not cancelled, or those in
+        ``states``."""
         self.ensure_one()
-        moves = self.sudo().move_ids.filtered(
+        return self.sudo().move_ids.filtered(
             lambda m: m.state in states if states else m.state != "cancel"
         )
-        return moves.picking_id.sorted("id")
+
+    def _move_references(self, moves):
+        """The references of ``moves`` for a message: their transfers' names,
+        once each, oldest first."""
+        return ", ".join(dict.fromkeys(moves.sorted("id").mapped("reference")))
 
     def _get_location_final(self):
         self.ensure_one()
