@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -127,20 +129,13 @@ class CrmOrder(models.Model):
 
     def _check_delivered_before_cancel(self):
         """An order whose goods were delivered (and not returned) is not
-        cancelled: the customer has them. Its done deliveries are named."""
+        cancelled: the customer has them. Read from the validated transfers of the
+        order (its delivery orders less its returns), whatever became of its
+        lines. Its done deliveries of those goods are named."""
         for order in self.sudo():
-            delivered = order.line_ids.filtered(
-                lambda line: float_compare(
-                    line.qty_delivered,
-                    0.0,
-                    precision_rounding=line.product_uom_id.rounding or 0.01,
-                )
-                > 0
-            )
-            if delivered:
-                pickings = delivered.move_ids.filtered(
-                    lambda m: m.state == "done" and m.location_dest_id._is_outgoing()
-                ).picking_id
+            held = order._goods_with_customer()
+            if held:
+                pickings = held.picking_id.filtered(lambda p: p.state == "done")
                 raise UserError(
                     self.env._(
                         "Order %(order)s cannot be cancelled: these delivery orders "
@@ -151,6 +146,35 @@ class CrmOrder(models.Model):
                         pickings=", ".join(pickings.sorted("id").mapped("name")),
                     )
                 )
+
+    def _goods_with_customer(self):
+        """The done moves to the customer of the goods the customer still has
+        from the order: per product, the validated moves of its transfers (and of
+        its lines) to the customer less those back from the customer, whether
+        the returns update the order's quantities or not: what counts is where
+        the goods are."""
+        self.ensure_one()
+        order = self.sudo()
+        moves = (order.picking_ids.move_ids | order.line_ids.move_ids).filtered(
+            lambda m: m.state == "done" and not m.scrapped
+        )
+        held = defaultdict(float)
+        delivered = moves.browse()
+        for move in moves:
+            quantity = move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"
+            )
+            if move.location_dest_id._is_outgoing():
+                held[move.product_id] += quantity
+                delivered |= move
+            elif move.location_id._is_outgoing():
+                held[move.product_id] -= quantity
+        return delivered.filtered(
+            lambda m: float_compare(
+                held[m.product_id], 0.0, precision_rounding=m.product_id.uom_id.rounding
+            )
+            > 0
+        )
 
     def _run_status_automation(self):
         res = super()._run_status_automation()
@@ -183,6 +207,25 @@ class CrmOrder(models.Model):
                         to_status=target.name,
                     )
                 )
+
+    def _orders_waiting_for_goods(self):
+        """The orders of ``self`` waiting in a status for their goods to be
+        delivered (and not all delivered)."""
+        return self.sudo().filtered(
+            lambda o: o.status_category == "open"
+            and o.status_id.delivered_status_id
+            and not o._goods_delivered()
+        )
+
+    def _move_on_delivered_now(self):
+        """Orders waiting for their goods that no longer wait after their lines
+        changed (lowered to what was delivered, a line removed) move on as on a
+        validated delivery, naming their last validated delivery order."""
+        for order in self.exists().filtered(lambda o: o._goods_delivered()):
+            done = order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+            )
+            order._move_on_delivered(trigger=done.sorted("date_done")[-1:] or None)
 
     def _goods_delivered(self):
         """Whether every goods line of the order is delivered in full."""

@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.tools import float_compare
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.crm_order_management.tools import with_server_values
+
+# the states of the moves Inventory has yet to do
+OPEN_MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned")
 
 
 class CrmOrderLine(models.Model):
@@ -66,20 +70,119 @@ class CrmOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        # as sale_stock: the product of a line Inventory moves is kept (its moves
+        # stay the line's: the delivered quantity of another product would read 0)
+        moved = {}
+        if "product_id" in vals:
+            moved = {line: line.product_id for line in self if line._get_moves()}
+        delivering = not {"product_id", "quantity", "product_uom_id"}.isdisjoint(vals)
+        waiting = self.order_id._orders_waiting_for_goods() if delivering else None
         res = super().write(vals)
-        if not {"product_id", "quantity", "product_uom_id"}.isdisjoint(vals):
+        changed = [
+            line for line, product in moved.items() if line.product_id != product
+        ]
+        if changed:
+            line = changed[0]
+            raise UserError(
+                self.env._(
+                    "The product of line %(product)s of order %(order)s cannot be "
+                    "changed: Inventory moved it (%(pickings)s). Add a line for the "
+                    "other product instead.",
+                    product=moved[line].display_name,
+                    order=line.order_id.name,
+                    pickings=line._move_references(line._get_moves()),
+                )
+            )
+        if not {"quantity", "product_uom_id"}.isdisjoint(vals):
+            self._check_quantity_delivered()
+        if delivering:
             self._relaunch_deliveries()
+            waiting._move_on_delivered_now()
         return res
 
-    def _relaunch_deliveries(self):
-        """Lines added or increased on an order in a delivering status are
-        delivered too (as on a confirmed sales order)."""
-        lines = self.filtered(
-            lambda line: line.order_id.status_id.deliver_on_enter
-            and line.order_id.status_category == "open"
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_delivered(self):
+        """As sale_stock keeps the lines of a confirmed order: a line whose goods
+        were delivered (and not all returned) or are on their way is kept, so that
+        the order keeps what its customer has or gets."""
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
         )
-        if lines:
-            lines._action_launch_stock_rule()
+        for line in self.sudo():
+            if not float_is_zero(line.qty_delivered, precision_digits=precision):
+                raise UserError(
+                    self.env._(
+                        "Line %(product)s of order %(order)s cannot be deleted: "
+                        "%(quantity)s were delivered (%(pickings)s). Return the goods "
+                        "first (Return button of the delivery order).",
+                        product=line.product_id.display_name,
+                        order=line.order_id.name,
+                        quantity=line._format_quantity(line.qty_delivered),
+                        pickings=line._move_references(
+                            line._get_outgoing_incoming_moves()[0].filtered(
+                                lambda m: m.state == "done"
+                            )
+                        ),
+                    )
+                )
+            open_moves = line._get_moves(states=OPEN_MOVE_STATES)
+            if open_moves:
+                raise UserError(
+                    self.env._(
+                        "Line %(product)s of order %(order)s cannot be deleted: "
+                        "delivery orders %(pickings)s still have to deliver its goods. "
+                        "Have its moves cancelled in Inventory first.",
+                        product=line.product_id.display_name,
+                        order=line.order_id.name,
+                        pickings=line._move_references(open_moves),
+                    )
+                )
+
+    def unlink(self):
+        waiting = self.order_id._orders_waiting_for_goods()
+        res = super().unlink()
+        waiting.exists()._move_on_delivered_now()
+        return res
+
+    def _check_quantity_delivered(self):
+        """As sale_stock: the ordered quantity of a line does not go below what
+        was delivered; a return brings the goods back first."""
+        for line in self.sudo():
+            if (
+                float_compare(
+                    line.quantity,
+                    line.qty_delivered,
+                    precision_rounding=line.product_uom_id.rounding or 0.01,
+                )
+                < 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "The quantity of line %(product)s of order %(order)s cannot "
+                        "be lowered below its delivered quantity (%(delivered)s): "
+                        "create a return of the delivery order first.",
+                        product=line.product_id.display_name,
+                        order=line.order_id.name,
+                        delivered=line._format_quantity(line.qty_delivered),
+                    )
+                )
+
+    def _relaunch_deliveries(self):
+        """Lines added or changed on an order in a delivering status are
+        delivered as they now are (as on a confirmed sales order). In another
+        status, a line whose delivery is under way only ships less when its
+        quantity was lowered: nothing more is asked outside a delivering status."""
+        lines = self.filtered(lambda line: line.order_id.status_category == "open")
+        delivering = lines.filtered(
+            lambda line: line.order_id.status_id.deliver_on_enter
+        )
+        if delivering:
+            delivering._action_launch_stock_rule()
+        under_way = (lines - delivering).filtered(
+            lambda line: line._get_moves(states=OPEN_MOVE_STATES)
+        )
+        if under_way:
+            under_way._action_launch_stock_rule(decrease_only=True)
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -89,6 +192,10 @@ class CrmOrderLine(models.Model):
         """Goods are delivered through Inventory; services are not."""
         self.ensure_one()
         return self.product_id.type == "consu"
+
+    def _format_quantity(self, quantity):
+        """``quantity`` as the messages show it: 3, 2.5."""
+        return f"{quantity:g}"
 
     def _get_outgoing_incoming_moves(self):
         """The moves to the customer and the returns from the customer of the
@@ -133,6 +240,38 @@ class CrmOrderLine(models.Model):
             )
         return qty
 
+    def _get_open_outgoing_moves(self):
+        """The moves to the customer of the line that Inventory has yet to do."""
+        self.ensure_one()
+        outgoing = self._get_outgoing_incoming_moves()[0]
+        return outgoing.filtered(lambda m: m.state in OPEN_MOVE_STATES)
+
+    def _get_joined_moves(self):
+        """The open moves to the customer of the line that a new procurement of
+        the line joins: stock adds its move to the delivery order of the same
+        group, locations and operation type not printed yet, and merges it into
+        the moves of the same line and deadline there."""
+        self.ensure_one()
+        open_moves = self._get_open_outgoing_moves()
+        if not open_moves:
+            return open_moves
+        picking = open_moves[0]._search_picking_for_assignation()
+        moves = open_moves.filtered(lambda m: picking and m.picking_id == picking)
+        return moves.filtered(lambda m: m.date_deadline == moves[:1].date_deadline)
+
+    def _get_moves(self, states=None):
+        """The moves of the line that are not cancelled, or those in
+        ``states``."""
+        self.ensure_one()
+        return self.sudo().move_ids.filtered(
+            lambda m: m.state in states if states else m.state != "cancel"
+        )
+
+    def _move_references(self, moves):
+        """The references of ``moves`` for a message: their transfers' names,
+        once each, oldest first."""
+        return ", ".join(dict.fromkeys(moves.sorted("id").mapped("reference")))
+
     def _get_location_final(self):
         self.ensure_one()
         return self.order_id.partner_id.property_stock_customer
@@ -142,15 +281,21 @@ class CrmOrderLine(models.Model):
         order = self.order_id
         warehouse = order._get_delivery_warehouse()
         # To deliver as soon as possible: the order is ready to ship. The deadline
-        # is when the order entered its status, the same for every procurement
-        # of the order there: stock merges a line's later increase into the move
-        # asked before only when their deadlines are equal ("now" split them
-        # whenever the two fell in different seconds).
+        # is the one of the line's move under way, else when the order entered its
+        # status: stock merges a later change of the line (an increase, or a
+        # decrease: a negative procurement) into the move asked before only when
+        # their deadlines are equal ("now" split them whenever the two fell in
+        # different seconds).
+        deadline = (
+            self._get_joined_moves()[:1].date_deadline
+            or order.date_status
+            or fields.Datetime.now()
+        )
         return {
             "group_id": group,
             "crm_order_line_id": self.id,
             "date_planned": fields.Datetime.now(),
-            "date_deadline": order.date_status or fields.Datetime.now(),
+            "date_deadline": deadline,
             "warehouse_id": warehouse,
             "partner_id": order.partner_id.id,
             "location_final_id": self._get_location_final(),
@@ -158,12 +303,33 @@ class CrmOrderLine(models.Model):
             "sequence": self.sequence,
         }
 
-    def _action_launch_stock_rule(self):
-        """Ask Inventory for the goods of the lines not asked yet, through the
-        procurement of the order (``procurement.group.run``): the routes of the
-        warehouse and of the products create the delivery orders, as for a
-        confirmed sales order. Runs as superuser: a salesperson who moves an
-        order need not have Inventory rights."""
+    def _get_procurement_quantity(self):
+        """What to ask Inventory for the line now, in its unit: the quantity not
+        asked yet, or, negative, what its delivery under way ships beyond the
+        ordered quantity (a lowered quantity). As sale_stock, a decrease runs the
+        procurement with the negative difference, which stock takes from the open
+        move it joins; it is bounded by what that move ships, so that it never
+        turns into a return of goods (a printed delivery order, to which stock
+        adds nothing, is left as it is)."""
+        self.ensure_one()
+        difference = self.quantity - self._get_qty_procurement()
+        if difference < 0:
+            absorbable = sum(
+                move.product_uom._compute_quantity(
+                    move.product_uom_qty, self.product_uom_id, rounding_method="HALF-UP"
+                )
+                for move in self._get_joined_moves()
+            )
+            difference = max(difference, -absorbable)
+        return difference
+
+    def _action_launch_stock_rule(self, decrease_only=False):
+        """Ask Inventory for the goods of the lines not asked yet, or for less
+        when their quantity was lowered (only that with ``decrease_only``),
+        through the procurement of the order (``procurement.group.run``): the
+        routes of the warehouse and of the products create (or lower) the
+        delivery orders, as for a confirmed sales order. Runs as superuser: a
+        salesperson who moves an order need not have Inventory rights."""
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
@@ -173,13 +339,15 @@ class CrmOrderLine(models.Model):
             if not line._is_delivered_good():
                 continue
             line = line.with_company(line.company_id)
-            qty = line._get_qty_procurement()
-            if float_compare(qty, line.quantity, precision_digits=precision) >= 0:
+            difference = line._get_procurement_quantity()
+            if float_is_zero(difference, precision_digits=precision) or (
+                decrease_only and difference > 0
+            ):
                 continue
             group = line.order_id._get_procurement_group()
             values = line._prepare_procurement_values(group)
             product_qty, procurement_uom = line.product_uom_id._adjust_uom_quantities(
-                line.quantity - qty, line.product_id.uom_id
+                difference, line.product_id.uom_id
             )
             procurements.append(
                 Procurement.Procurement(

@@ -31,3 +31,20 @@ class CrmOrderStatus(models.Model):
                         status=status.name,
                     )
                 )
+        # an order of services only would move on along the chain for ever
+        if self._has_cycle("delivered_status_id"):
+            for status in self:
+                chain = status
+                target = status.delivered_status_id
+                while target and target not in chain:
+                    chain |= target
+                    target = target.delivered_status_id
+                if target:
+                    raise ValidationError(
+                        self.env._(
+                            "The statuses orders move on to once delivered cannot "
+                            'loop: %(chain)s. Clear "When Delivered, Move To" on '
+                            "one of them.",
+                            chain=" → ".join([*chain.mapped("name"), target.name]),
+                        )
+                    )

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from odoo.addons.crm_order_management.tools import check_client_values
 
@@ -31,6 +32,14 @@ class StockRule(models.Model):
         return super()._get_custom_move_fields() + ["crm_order_line_id"]
 
 
+class _CopiedOrderLineId(int):
+    """The order line of a move that Inventory copies (a backorder, a return, a
+    split of a move): the link of the copied move, given by ``copy_data``. No
+    client can send one: XML-RPC and JSON-RPC give plain integers."""
+
+    __slots__ = ()
+
+
 class StockMove(models.Model):
     _inherit = "stock.move"
     _crm_server_fields = ("crm_order_line_id",)
@@ -41,6 +50,54 @@ class StockMove(models.Model):
         index="btree_not_null",
         readonly=True,
     )
+
+    @api.constrains("crm_order_line_id", "group_id", "company_id", "picking_id")
+    def _check_crm_order_line_id(self):
+        """A move delivers an order line only within the order's procurement
+        group (its transfer's too) and company: the order's deliveries are the
+        transfers of its group, its delivered quantities those of its lines'
+        moves."""
+        for move in self.sudo().filtered("crm_order_line_id"):
+            order = move.crm_order_line_id.order_id
+            group = order.procurement_group_id
+            if (
+                move.group_id != group
+                or (move.picking_id and move.picking_id.group_id != group)
+                or move.company_id != order.company_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Stock move %(move)s cannot deliver a line of order "
+                        "%(order)s: the moves of an order's lines belong to its "
+                        "procurement group (%(group)s) and company (%(company)s).",
+                        move=move.reference or move.product_id.display_name,
+                        order=order.name,
+                        group=order.procurement_group_id.name or self.env._("none"),
+                        company=order.company_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the link of a copied move is the server's; any other is refused to
+        # clients, as on write
+        checked = []
+        for vals in vals_list:
+            line_id = vals.get("crm_order_line_id")
+            if isinstance(line_id, _CopiedOrderLineId):
+                vals = {**vals, "crm_order_line_id": int(line_id)}
+            elif line_id:
+                check_client_values(self, [vals], fnames=self._crm_server_fields)
+            checked.append(vals)
+        return super().create(checked)
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for move, vals in zip(self, vals_list, strict=True):
+            line = move.crm_order_line_id
+            if line and vals.get("crm_order_line_id") == line.id:
+                vals["crm_order_line_id"] = _CopiedOrderLineId(line.id)
+        return vals_list
 
     def write(self, vals):
         check_client_values(self, [vals], fnames=self._crm_server_fields)
@@ -76,6 +133,11 @@ class StockPicking(models.Model):
         store=True,
         index="btree_not_null",
     )
+
+    @api.constrains("group_id")
+    def _check_crm_order_group(self):
+        # the transfer of an order's moves stays in the order's group
+        self.move_ids._check_crm_order_line_id()
 
     @api.depends("group_id.crm_order_id")
     def _compute_crm_order_id(self):

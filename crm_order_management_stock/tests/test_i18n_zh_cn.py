@@ -61,5 +61,17 @@ class TestI18nZhCn(PoFileMixin, CrmOrderStockCommon):
             f"{picking.name}。请先退回货物（交货单上的“退回”按钮）。",
         )
 
+    def test_line_guard_message(self):
+        order = self._to_shipment(self._goods_order((self.chair, 5.0)))
+        self._validate(order.picking_ids, {self.chair: 3.0})
+        line = order.line_ids.with_user(self.salesman).with_context(lang=LANG)
+        with self.assertRaises(UserError) as error:
+            line.quantity = 2.0
+        self.assertEqual(
+            str(error.exception),
+            f"订单 {order.name} 的明细 Office Chair 的数量不能低于其已交付数量"
+            "（3）：请先为交货单创建退货。",
+        )
+
     def test_po_file_complete(self):
         self.assertPoFileComplete(MODULE)
