@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -1007,14 +1007,46 @@ class CrmOrder(models.Model):
             .filtered(lambda s: s.category == "done")[:1]
         )
 
+    def _portal_check_receipt_confirmer(self):
+        """Who confirms the receipt of the order from the portal: its customer, a
+        portal user of the order's customer entity (who reads the order through
+        the record rules; a shared link alone confirms nothing, as it names no
+        one); a user of the company only on an order they may change, as on the
+        form. Raises AccessError for anyone else."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.share:
+            self.check_access("write")
+            return
+        self.check_access("read")
+        if user.partner_id.commercial_partner_id != self.sudo().commercial_partner_id:
+            raise AccessError(
+                self.env._(
+                    "Only the customer of order %(order)s confirms its receipt.",
+                    order=self.sudo().name,
+                )
+            )
+
+    def _portal_can_confirm_receipt(self):
+        """Whether the order's page offers its visitor to confirm the receipt: to
+        its customer (a portal user), when the order awaits it. Users of the
+        company previewing the page change the order from its form."""
+        self.ensure_one()
+        if not self.env.user.share:
+            return False
+        try:
+            self._portal_check_receipt_confirmer()
+        except AccessError:
+            return False
+        return bool(self._portal_receipt_status())
+
     def _portal_confirm_receipt(self):
         """The customer received the order: it moves to its completed status
         through the workflow engine, as a change by the current user, when a
         transition allows it to that user (the portal users in the default
-        configuration). Only users who may read the order (the customer's own
-        portal users, not a shared link) confirm."""
+        configuration). See _portal_check_receipt_confirmer for who confirms."""
         self.ensure_one()
-        self.check_access("read")
+        self._portal_check_receipt_confirmer()
         status = self._portal_receipt_status()
         if not status:
             raise UserError(
@@ -1024,7 +1056,7 @@ class CrmOrder(models.Model):
                 )
             )
         # sudo: the customer cannot write orders; the engine checks the transition
-        # against the customer's own groups and names them in the history
+        # against the user's own groups and names them in the history
         self.sudo()._change_status(status)
 
     def _portal_timeline(self):

@@ -7,6 +7,7 @@ import re
 
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
 
 from .common import warm_up_static_paths
 from .test_crm_order_integrity import CrmOrderXmlrpcCase
@@ -37,6 +38,27 @@ class TestPortal(CrmOrderXmlrpcCase):
         )
         # another customer's order
         cls.foreign = cls._move(cls._create_order(cls.customer), cls.status_payment)
+        # a user of the company who only reads orders (as the Inventory users do
+        # with the stock glue addon)
+        readers = cls.env["res.groups"].create({"name": "Order Readers"})
+        cls.env["ir.model.access"].create(
+            {
+                "name": "crm.order readers",
+                "model_id": cls.env["ir.model"]._get_id("crm.order"),
+                "group_id": readers.id,
+                "perm_read": True,
+            }
+        )
+        cls.reader = new_test_user(
+            cls.env,
+            login="crm_order_reader",
+            name="Rita Reader",
+            groups_id=[
+                cls.env.ref("base.group_user").id,
+                cls.env.ref("base.group_partner_manager").id,
+                readers.id,
+            ],
+        )
 
     def _login(self):
         self.authenticate(self.portal_user.login, self.portal_user.login)
@@ -366,3 +388,81 @@ class TestPortal(CrmOrderXmlrpcCase):
             (self.received.rating, self.received.rating_comment),
             (4, "Delivered on time"),
         )
+
+    # ------------------------------------------------------------------ receipt:
+    # only the customer confirms
+
+    def test_internal_reader_does_not_confirm_receipt(self):
+        """A user of the company who only reads orders sees the page (the
+        preview) without the button, and the route refuses them: the order does
+        not move."""
+        self.authenticate(self.reader.login, self.reader.login)
+        page_url = f"/my/crm_orders/{self.received.id}"
+        page = self.url_open(page_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.received.name, page.text)
+        self.assertNotIn("I received my order", page.text)
+        history_count = len(self.received.status_history_ids)
+        with mute_logger("odoo.http"):
+            answer = self._post(f"{page_url}/confirm_receipt", page_url)
+        self.assertEqual(answer.status_code, 403)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_receipt)
+        self.assertEqual(len(self.received.status_history_ids), history_count)
+
+    def test_salesperson_preview_has_no_receipt_button(self):
+        """The order's salesperson previews the page without the button; the
+        route lets them confirm (they may change the order, as on its form)."""
+        self.authenticate(self.salesman.login, self.salesman.login)
+        page_url = f"/my/crm_orders/{self.received.id}"
+        page = self.url_open(page_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("I received my order", page.text)
+        answer = self._post(f"{page_url}/confirm_receipt", page_url)
+        self.assertIn("message=received", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_completed)
+        last = self.received.status_history_ids.sorted("id")[-1]
+        self.assertEqual(last.user_id, self.salesman)
+
+    def test_public_confirmation_is_refused(self):
+        """Without a session the route asks to log in, with or without the
+        order's token: a shared link confirms nothing."""
+        self.url_open(self.received.get_portal_url())
+        csrf = self._csrf("/web/login")
+        for data in ({}, {"access_token": self.received.access_token}):
+            with self.subTest(token=bool(data)):
+                answer = self.url_open(
+                    f"/my/crm_orders/{self.received.id}/confirm_receipt",
+                    data={"csrf_token": csrf, **data},
+                )
+                self.assertIn("/web/login", answer.url)
+        self.env.invalidate_all()
+        self.assertEqual(self.received.status_id, self.status_receipt)
+
+    def test_confirmation_with_a_token_of_another_order_is_refused(self):
+        foreign_received = self._move(
+            self._create_order(self.customer),
+            self.status_payment,
+            self.status_shipment,
+            self.status_receipt,
+        )
+        self._login()
+        own_url = f"/my/crm_orders/{self.unpaid.id}"
+        confirm_url = f"/my/crm_orders/{foreign_received.id}/confirm_receipt"
+        # the token of the portal user's own order opens no other order
+        answer = self._post(
+            confirm_url, own_url, access_token=self.received._portal_ensure_token()
+        )
+        self.assertEqual(answer.status_code, 404)
+        # the order's own token shows it, but its customer alone confirms
+        with mute_logger("odoo.http"):
+            answer = self._post(
+                confirm_url,
+                own_url,
+                access_token=foreign_received._portal_ensure_token(),
+            )
+        self.assertEqual(answer.status_code, 403)
+        self.env.invalidate_all()
+        self.assertEqual(foreign_received.status_id, self.status_receipt)
+        self.assertEqual(self.received.status_id, self.status_receipt)
