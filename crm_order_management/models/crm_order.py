@@ -960,6 +960,54 @@ class CrmOrder(models.Model):
         )
 
     # ------------------------------------------------------------
+    # CHATTER
+    # ------------------------------------------------------------
+
+    def _check_customer_posts_from_portal(self):
+        """Customers (portal users) and visitors with a shared link write on an
+        order from its page in the portal, whose chatter route posts for them as
+        the superuser with the parameters it allows (see
+        _get_allowed_message_post_params; the author is the customer). Never
+        directly (XML-RPC message_post, message_notify, mail.message), where they
+        would choose the author, the recipients or a rating."""
+        if self.env.user.share and not self.env.su:
+            raise AccessError(
+                self.env._("Customers write on an order from its page in the portal.")
+            )
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        self._check_customer_posts_from_portal()
+        return super().message_post(**kwargs)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_notify(self, **kwargs):
+        self._check_customer_posts_from_portal()
+        return super().message_notify(**kwargs)
+
+    def _rating_in_messages_allowed(self):
+        """Whether a message of the current user may carry a rating (portal_rating's
+        rating_value): the customer rates the order once (its page, the link of
+        the Completed e-mail), the users who may change the order change its
+        rating; customers, visitors with a link and users who only read the
+        order do not rate it through the chatter."""
+        return not self.env.user.share and self.sudo(False).has_access("write")
+
+    def _get_allowed_message_post_params(self):
+        params = super()._get_allowed_message_post_params()
+        if not self._rating_in_messages_allowed():
+            params = params - {"rating_value"}
+        return params
+
+    @api.model
+    def _get_allowed_message_update_params(self):
+        # rating_value False removes the rating of the message being edited
+        params = super()._get_allowed_message_update_params()
+        if not self._rating_in_messages_allowed():
+            params = params - {"rating_value"}
+        return params
+
+    # ------------------------------------------------------------
     # PORTAL
     # ------------------------------------------------------------
 

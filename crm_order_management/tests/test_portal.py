@@ -6,11 +6,13 @@ visitor with a shared link, and as anyone else (refused)."""
 import re
 
 from odoo.tests import tagged
-from odoo.tests.common import new_test_user
+from odoo.tests.common import JsonRpcException, new_test_user
 from odoo.tools import mute_logger
 
 from .common import warm_up_static_paths
 from .test_crm_order_integrity import CrmOrderXmlrpcCase
+
+PORTAL_ONLY = "Customers write on an order from its page in the portal."
 
 
 @tagged("post_install", "-at_install")
@@ -74,6 +76,29 @@ class TestPortal(CrmOrderXmlrpcCase):
 
     def _post(self, url, page_url, **data):
         return self.url_open(url, data={"csrf_token": self._csrf(page_url), **data})
+
+    def _messages(self, order):
+        return self.env["mail.message"].search(
+            [("model", "=", "crm.order"), ("res_id", "=", order.id)]
+        )
+
+    def _post_message(self, order, **params):
+        """Post in the order's chatter as the portal's chatter does."""
+        post_data = {
+            "body": "Hello",
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+            **params.pop("post_data", {}),
+        }
+        return self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "crm.order",
+                "thread_id": order.id,
+                "post_data": post_data,
+                **params,
+            },
+        )
 
     def _timeline(self, html):
         return re.search(
@@ -466,3 +491,184 @@ class TestPortal(CrmOrderXmlrpcCase):
         self.env.invalidate_all()
         self.assertEqual(foreign_received.status_id, self.status_receipt)
         self.assertEqual(self.received.status_id, self.status_receipt)
+
+    # ------------------------------------------------------------------ chatter:
+    # customers post through the portal only
+
+    def test_portal_users_do_not_post_over_rpc(self):
+        """message_post, message_notify and mail.message are refused to portal
+        users: they would choose the author (the salesperson), the recipients
+        (any partner) and a rating."""
+        self._move(self.received, self.status_completed)
+        # the messages of the change (posted when the transaction commits)
+        self.env.cr.flush()
+        messages = self._messages(self.received)
+        spoofed = {
+            "body": "Your refund is approved",
+            "author_id": self.salesman.partner_id.id,
+            "partner_ids": [self.customer.id],
+        }
+        self.assertRefused(
+            PORTAL_ONLY,
+            self.portal_user,
+            "crm.order",
+            "message_post",
+            self.received.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            rating_value=1,
+            **spoofed,
+        )
+        self.assertRefused(
+            PORTAL_ONLY,
+            self.portal_user,
+            "crm.order",
+            "message_notify",
+            self.received.ids,
+            **spoofed,
+        )
+        self.assertRefused(
+            PORTAL_ONLY,
+            self.portal_user,
+            "mail.message",
+            "create",
+            {
+                "model": "crm.order",
+                "res_id": self.received.id,
+                "message_type": "comment",
+                "subtype_id": self.env.ref("mail.mt_comment").id,
+                **spoofed,
+            },
+        )
+        self.assertEqual(self._messages(self.received), messages)
+        self.assertEqual(self.received.rating, 0)
+        self.assertFalse(self.received.rating_ids.filtered("consumed"))
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "refund")]))
+
+    def test_customer_posts_from_the_page_with_the_portal_parameters_only(self):
+        self._login()
+        self._post_message(
+            self.received,
+            post_data={
+                "body": "Is it shipped?",
+                "author_id": self.salesman.partner_id.id,
+                "partner_ids": [self.customer.id],
+            },
+        )
+        message = self._messages(self.received)[:1]
+        self.assertIn("Is it shipped?", message.body)
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        # not a follower of the order: not notified
+        self.assertFalse(message.partner_ids)
+        # the message is the customer's, not theirs to change over RPC
+        self.assertRefused(
+            PORTAL_ONLY,
+            self.portal_user,
+            "mail.message",
+            "write",
+            message.ids,
+            {"author_id": self.salesman.partner_id.id, "body": "Forged"},
+        )
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        self.assertIn("Is it shipped?", message.body)
+
+    # ------------------------------------------------------------------ chatter:
+    # another customer's order, ratings
+
+    def test_posting_on_another_customers_order_is_refused(self):
+        messages = self._messages(self.foreign)
+        # the order was shared with its customer
+        self.foreign._portal_ensure_token()
+        self._login()
+        for params in ({}, {"token": "forged"}):
+            with self.subTest(params=params), mute_logger("odoo.http"):
+                with self.assertRaises(JsonRpcException) as caught:
+                    self._post_message(self.foreign, **params)
+                self.assertEqual(str(caught.exception), "werkzeug.exceptions.NotFound")
+        self.logout()
+        with self.assertRaises(JsonRpcException) as caught, mute_logger("odoo.http"):
+            self._post_message(self.foreign)
+        self.assertEqual(str(caught.exception), "werkzeug.exceptions.NotFound")
+        self.assertEqual(self._messages(self.foreign), messages)
+
+    def test_a_rated_order_is_not_rated_again_from_the_chatter(self):
+        """portal_rating lets a rating through the chatter's route: not for the
+        order's customer, nor a visitor with its link, nor a user who only reads
+        it."""
+        self._complete(self.unpaid.with_env(self.env))
+        self._login()
+        page_url = f"/my/crm_orders/{self.unpaid.id}"
+        self._post(f"{page_url}/rate", page_url, rating="2", comment="Slow")
+        self.env.invalidate_all()
+        rating = self.unpaid.rating_ids.filtered("consumed")
+        self.assertEqual((self.unpaid.rating, len(rating)), (2, 1))
+        self._post_message(
+            self.unpaid, post_data={"body": "Actually great", "rating_value": 5}
+        )
+        self.logout()
+        self._post_message(
+            self.unpaid,
+            token=self.unpaid._portal_ensure_token(),
+            post_data={"body": "Great indeed", "rating_value": 5},
+        )
+        self.authenticate(self.reader.login, self.reader.login)
+        self._post_message(
+            self.unpaid, post_data={"body": "Rated 5 by phone", "rating_value": 5}
+        )
+        self.env.invalidate_all()
+        # the messages are posted, without their rating (the visitor with the link
+        # writes as the order's customer)
+        authors = [message.author_id for message in self._messages(self.unpaid)[:3]]
+        self.assertEqual(
+            authors,
+            [
+                self.reader.partner_id,
+                self.customer_company,
+                self.portal_user.partner_id,
+            ],
+        )
+        self.assertEqual((self.unpaid.rating, self.unpaid.rating_comment), (2, "Slow"))
+        self.assertEqual(self.unpaid.rating_ids.filtered("consumed"), rating)
+        self.assertEqual(rating.rating, 2.0)
+
+    def test_salesperson_rates_through_the_chatter(self):
+        """Who may change the order changes its rating, from the chatter too."""
+        self._complete(self.unpaid.with_env(self.env))
+        self.authenticate(self.salesman.login, self.salesman.login)
+        self._post_message(
+            self.unpaid, post_data={"body": "Rated by phone", "rating_value": 4}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.unpaid.rating, 4)
+
+    def test_customer_does_not_remove_a_rating_by_editing_the_message(self):
+        """A message of the customer carrying a rating (posted with one before
+        the chatter dropped it): editing it does not remove the rating
+        (rating_value False), which would let the order be rated again."""
+        self._complete(self.unpaid.with_env(self.env))
+        message = (
+            self.unpaid.with_user(self.portal_user)
+            .sudo()
+            .message_post(
+                body="Good",
+                rating_value=4,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        )
+        rating = message.rating_ids
+        self.assertEqual((rating.rating, self.unpaid.rating), (4.0, 4))
+        self._login()
+        self.make_jsonrpc_request(
+            "/mail/message/update_content",
+            {
+                "message_id": message.id,
+                "body": "Good, after all",
+                "attachment_ids": [],
+                "rating_value": False,
+            },
+        )
+        self.env.invalidate_all()
+        self.assertIn("Good, after all", message.body)
+        self.assertEqual(message.rating_ids, rating)
+        self.assertEqual(self.unpaid.rating, 4)
