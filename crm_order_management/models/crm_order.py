@@ -85,6 +85,10 @@ class CrmOrder(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
+    # The key of the order's shared links (portal.mixin): read by the users who
+    # give the links out (see _portal_ensure_token); the portal's routes read it as
+    # the superuser.
+    access_token = fields.Char(groups="sales_team.group_sale_salesman")
     name = fields.Char(
         string="Number",
         required=True,
@@ -1017,6 +1021,13 @@ class CrmOrder(models.Model):
             order.access_url = f"/my/crm_orders/{order.id}"
 
     def _portal_ensure_token(self):
+        """The order's access token, created if none. A link with the token opens
+        the order to whoever holds it: users give it out (the form's Share and
+        Preview, get_portal_url) only for orders they may change, as the order's
+        salespeople; the server gives it as the superuser (the e-mails to the
+        customer, the portal's pages)."""
+        if not self.env.su:
+            self.check_access("write")
         # the access token is the server's: clients cannot write it
         return super(CrmOrder, with_server_values(self))._portal_ensure_token()
 

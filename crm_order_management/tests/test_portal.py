@@ -12,6 +12,8 @@ from odoo.tools import mute_logger
 from .common import warm_up_static_paths
 from .test_crm_order_integrity import CrmOrderXmlrpcCase
 
+# XML-RPC refusals of a write on orders (ACL of users who only read them)
+NOT_ALLOWED_TO_MODIFY = "You are not allowed to modify 'Customer Order' (crm.order)"
 PORTAL_ONLY = "Customers write on an order from its page in the portal."
 
 
@@ -672,3 +674,101 @@ class TestPortal(CrmOrderXmlrpcCase):
         self.assertIn("Good, after all", message.body)
         self.assertEqual(message.rating_ids, rating)
         self.assertEqual(self.unpaid.rating, 4)
+
+    # ------------------------------------------------------------------ sharing
+
+    def test_readers_do_not_give_out_links(self):
+        """A shared link opens the order to whoever holds it: users who only read
+        the order (and customers) neither get nor read its token; the form's
+        Share and Preview are the salespeople's."""
+        share = self.env.ref("crm_order_management.model_crm_order_action_share")
+        self.assertEqual(
+            share.groups_id, self.env.ref("sales_team.group_sale_salesman")
+        )
+        order_ids = self.received.ids
+        for user in (self.reader, self.portal_user):
+            with self.subTest(user=user.login):
+                for method in ("get_portal_url", "action_preview_crm_order"):
+                    self.assertRefused(
+                        NOT_ALLOWED_TO_MODIFY, user, "crm.order", method, order_ids
+                    )
+        context = {"active_model": "crm.order", "active_id": self.received.id}
+        # the Share dialog reads the token (and would create it)
+        self.assertRefused(
+            'You do not have enough rights to access the fields "access_token"',
+            self.reader,
+            "portal.share",
+            "create",
+            {"res_model": "crm.order", "res_id": self.received.id},
+            context=context,
+        )
+        self.assertRefused(
+            "You don't have enough access rights to run this action.",
+            self.reader,
+            "ir.actions.server",
+            "run",
+            share.ids,
+            context=context,
+        )
+        self.assertFalse(self.received.access_token)
+        # nor read a token given out by the salesperson
+        token = self.received.with_user(self.salesman)._portal_ensure_token()
+        self.assertRefused(
+            "You do not have enough rights to access the fields",
+            self.reader,
+            "crm.order",
+            "read",
+            order_ids,
+            ["access_token"],
+        )
+        self.assertNotIn(
+            "access_token",
+            self.rpc(self.reader, "crm.order", "fields_get", [], ["string"]),
+        )
+        # the form: no Preview button, no Share action
+        views = self.rpc(
+            self.reader,
+            "crm.order",
+            "get_views",
+            [[False, "form"]],
+            options={"toolbar": True},
+        )["views"]["form"]
+        self.assertNotIn("action_preview_crm_order", views["arch"])
+        self.assertNotIn(
+            share.id, [action["id"] for action in views["toolbar"].get("action", [])]
+        )
+        self.assertEqual(self.received.access_token, token)
+
+    def test_salesperson_shares_the_order(self):
+        # the Share dialog (portal.share) is for the users who create contacts
+        self.salesman.groups_id |= self.env.ref("base.group_partner_manager")
+        share = self.env.ref("crm_order_management.model_crm_order_action_share")
+        views = self.rpc(
+            self.salesman,
+            "crm.order",
+            "get_views",
+            [[False, "form"]],
+            options={"toolbar": True},
+        )["views"]["form"]
+        self.assertIn("action_preview_crm_order", views["arch"])
+        self.assertIn(share.id, [action["id"] for action in views["toolbar"]["action"]])
+        preview = self.rpc(
+            self.salesman, "crm.order", "action_preview_crm_order", self.received.ids
+        )
+        self.env.invalidate_all()
+        token = self.received.access_token
+        self.assertTrue(token)
+        self.assertEqual(
+            preview["url"], f"/my/crm_orders/{self.received.id}?access_token={token}"
+        )
+        wizard_id = self.rpc(
+            self.salesman,
+            "portal.share",
+            "create",
+            {"res_model": "crm.order", "res_id": self.received.id},
+            context={"active_model": "crm.order", "active_id": self.received.id},
+        )
+        [wizard] = self.rpc(
+            self.salesman, "portal.share", "read", [wizard_id], ["share_link"]
+        )
+        self.assertIn(f"access_token={token}", wizard["share_link"])
