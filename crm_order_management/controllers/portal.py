@@ -28,9 +28,7 @@ class CrmOrderPortal(CustomerPortal):
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
         # told apart from sale's "Your Orders" when sale is installed too
-        values["crm_orders_title"] = (
-            _("Customer Orders") if "sale.order" in request.env else _("Orders")
-        )
+        values["crm_orders_title"] = request.env["crm.order"]._portal_list_title()
         return values
 
     def _prepare_home_portal_values(self, counters):

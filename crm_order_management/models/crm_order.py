@@ -1031,6 +1031,17 @@ class CrmOrder(models.Model):
         # the access token is the server's: clients cannot write it
         return super(CrmOrder, with_server_values(self))._portal_ensure_token()
 
+    @api.model
+    def _portal_list_title(self, models=None):
+        """The title of the orders in the portal (the entry on /my, the list, the
+        breadcrumbs): "Orders", or "Customer Orders" when ``models`` (the
+        registry by default) holds sale's orders, whose portal says "Orders"
+        too."""
+        models = self.env if models is None else models
+        if "sale.order" in models:
+            return self.env._("Customer Orders")
+        return self.env._("Orders")
+
     def _get_access_action(self, access_uid=None, force_website=False):
         """Customers (portal users) who follow a link to an order land on its
         portal page, as for sales orders."""

@@ -4,6 +4,7 @@ confirmation and rating, as a portal user of the customer's company, as a public
 visitor with a shared link, and as anyone else (refused)."""
 
 import re
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException, new_test_user
@@ -78,6 +79,10 @@ class TestPortal(CrmOrderXmlrpcCase):
 
     def _post(self, url, page_url, **data):
         return self.url_open(url, data={"csrf_token": self._csrf(page_url), **data})
+
+    def _order_ids(self, html):
+        """The orders listed on a page, in their order."""
+        return [int(i) for i in re.findall(r'href="/my/crm_orders/(\d+)\?', html)]
 
     def _messages(self, order):
         return self.env["mail.message"].search(
@@ -415,6 +420,90 @@ class TestPortal(CrmOrderXmlrpcCase):
             (self.received.rating, self.received.rating_comment),
             (4, "Delivered on time"),
         )
+
+    # ------------------------------------------------------------------ list:
+    # pager, sortings, title
+
+    def test_list_pages_orders_beyond_a_page(self):
+        """80 orders a page (the portal's _items_per_page): 79 older orders of
+        the company with the two of the fixtures make 81, the oldest on page 2."""
+        extra = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .create(
+                [
+                    {
+                        "partner_id": self.customer_company.id,
+                        "date_order": datetime(2020, 1, 1) + timedelta(minutes=minute),
+                        "line_ids": [self._line()],
+                    }
+                    for minute in range(79)
+                ]
+            )
+        )
+        extra.with_user(self.salesman).action_set_status(self.status_payment.id)
+        oldest = extra.sorted("date_order")[0]
+        self._login()
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["crm_order_count"]}
+        )
+        self.assertEqual(counters, {"crm_order_count": 81})
+        first = self.url_open("/my/crm_orders")
+        ids = self._order_ids(first.text)
+        self.assertEqual(len(ids), 80)
+        self.assertEqual(ids[:2], [self.unpaid.id, self.received.id])
+        self.assertNotIn(oldest.id, ids)
+        self.assertIn('href="/my/crm_orders/page/2?sortby=date"', first.text)
+        second = self.url_open("/my/crm_orders/page/2")
+        self.assertEqual(second.status_code, 200)
+        self.assertEqual(self._order_ids(second.text), [oldest.id])
+
+    def test_list_sortings(self):
+        shipped = self._move(
+            self._create_order(self.customer_company),
+            self.status_payment,
+            self.status_shipment,
+        )
+        self.received.date_order = "2026-03-05 09:00:00"
+        self.unpaid.date_order = "2026-03-01 09:00:00"
+        shipped.date_order = "2026-03-03 09:00:00"
+        orders = self.received | self.unpaid | shipped
+        self._login()
+        by_name = [order.id for order in orders.sorted("name", reverse=True)]
+        # the numbers do not follow the dates here, nor the statuses
+        self.assertNotEqual(by_name, [self.received.id, shipped.id, self.unpaid.id])
+        self.assertNotEqual(by_name, [self.unpaid.id, shipped.id, self.received.id])
+        for sortby, expected in (
+            # newest first
+            ("date", [self.received.id, shipped.id, self.unpaid.id]),
+            ("name", by_name),
+            # in the workflow's order: payment, shipment, receipt
+            ("status", [self.unpaid.id, shipped.id, self.received.id]),
+        ):
+            with self.subTest(sortby=sortby):
+                page = self.url_open(f"/my/crm_orders?sortby={sortby}")
+                self.assertEqual(self._order_ids(page.text), expected)
+        # the default is the newest first
+        self.assertEqual(
+            self._order_ids(self.url_open("/my/crm_orders").text),
+            [self.received.id, shipped.id, self.unpaid.id],
+        )
+
+    def test_list_title_is_told_apart_from_sales_orders(self):
+        Order = self.env["crm.order"]
+        # sale is not installed with this addon alone
+        self.assertNotIn("sale.order", self.env)
+        self.assertEqual(Order._portal_list_title(), "Orders")
+        self.assertEqual(Order._portal_list_title(models=set()), "Orders")
+        self.assertEqual(
+            Order._portal_list_title(models={"sale.order"}), "Customer Orders"
+        )
+        self._login()
+        home = self.url_open("/my")
+        self.assertIn('href="/my/crm_orders"', home.text)
+        self.assertNotIn("Customer Orders", home.text)
+        page = self.url_open("/my/crm_orders")
+        self.assertRegex(page.text, r'<li class="breadcrumb-item active ">\s*Orders')
 
     # ------------------------------------------------------------------ receipt:
     # only the customer confirms
