@@ -13,6 +13,7 @@
         "views/crm_order_views.xml",
         "views/crm_order_status_views.xml",
         "views/account_move_views.xml",
+        "views/crm_order_portal_templates.xml",
         "wizard/crm_order_cancel_views.xml",
     ],
     "demo": [

@@ -4,6 +4,8 @@
 
 from urllib.parse import urlencode
 
+from werkzeug.exceptions import Forbidden
+
 from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
@@ -26,9 +28,7 @@ class CrmOrderPortal(CustomerPortal):
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
         # told apart from sale's "Your Orders" when sale is installed too
-        values["crm_orders_title"] = (
-            _("Customer Orders") if "sale.order" in request.env else _("Orders")
-        )
+        values["crm_orders_title"] = request.env["crm.order"]._portal_list_title()
         return values
 
     def _prepare_home_portal_values(self, counters):
@@ -127,20 +127,16 @@ class CrmOrderPortal(CustomerPortal):
         order_sudo = self._crm_order_check_access(order_id, access_token)
         if order_sudo is None:
             raise request.not_found()
-        # the order as the visitor sees it: the confirmation of receipt is theirs
+        # the order as the visitor sees it: the confirmation of receipt is the
+        # customer's
         order = request.env["crm.order"].browse(order_sudo.id)
-        can_confirm = bool(
-            not request.env.user._is_public()
-            and order.has_access("read")
-            and order._portal_receipt_status()
-        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "order": order_sudo,
                 "page_name": "crm_order",
                 "timeline": order_sudo._portal_timeline(),
-                "can_confirm_receipt": can_confirm,
+                "can_confirm_receipt": order._portal_can_confirm_receipt(),
                 "can_rate": order_sudo.status_category == "done"
                 and not order_sudo.rating,
                 "message": message if message in MESSAGES else None,
@@ -177,7 +173,11 @@ class CrmOrderPortal(CustomerPortal):
         order = request.env["crm.order"].browse(order_sudo.id)
         try:
             order._portal_confirm_receipt()
-        except (AccessError, UserError):
+        except AccessError as error:
+            # a visitor who sees the order but is not its customer (a link, a
+            # user of the company who may not change the order)
+            raise Forbidden() from error
+        except UserError:
             return self._crm_order_redirect(order_sudo, access_token, "not_awaiting")
         return self._crm_order_redirect(order_sudo, access_token, "received")
 

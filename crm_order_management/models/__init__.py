@@ -15,4 +15,5 @@ from . import res_partner
 from . import crm_lead
 from . import product_template
 from . import rating_rating
+from . import mail_message
 from . import crm_order_kpi_job

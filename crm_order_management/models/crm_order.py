@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -85,6 +85,10 @@ class CrmOrder(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
+    # The key of the order's shared links (portal.mixin): read by the users who
+    # give the links out (see _portal_ensure_token); the portal's routes read it as
+    # the superuser.
+    access_token = fields.Char(groups="sales_team.group_sale_salesman")
     name = fields.Char(
         string="Number",
         required=True,
@@ -960,6 +964,54 @@ class CrmOrder(models.Model):
         )
 
     # ------------------------------------------------------------
+    # CHATTER
+    # ------------------------------------------------------------
+
+    def _check_customer_posts_from_portal(self):
+        """Customers (portal users) and visitors with a shared link write on an
+        order from its page in the portal, whose chatter route posts for them as
+        the superuser with the parameters it allows (see
+        _get_allowed_message_post_params; the author is the customer). Never
+        directly (XML-RPC message_post, message_notify, mail.message), where they
+        would choose the author, the recipients or a rating."""
+        if self.env.user.share and not self.env.su:
+            raise AccessError(
+                self.env._("Customers write on an order from its page in the portal.")
+            )
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        self._check_customer_posts_from_portal()
+        return super().message_post(**kwargs)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_notify(self, **kwargs):
+        self._check_customer_posts_from_portal()
+        return super().message_notify(**kwargs)
+
+    def _rating_in_messages_allowed(self):
+        """Whether a message of the current user may carry a rating (portal_rating's
+        rating_value): the customer rates the order once (its page, the link of
+        the Completed e-mail), the users who may change the order change its
+        rating; customers, visitors with a link and users who only read the
+        order do not rate it through the chatter."""
+        return not self.env.user.share and self.sudo(False).has_access("write")
+
+    def _get_allowed_message_post_params(self):
+        params = super()._get_allowed_message_post_params()
+        if not self._rating_in_messages_allowed():
+            params = params - {"rating_value"}
+        return params
+
+    @api.model
+    def _get_allowed_message_update_params(self):
+        # rating_value False removes the rating of the message being edited
+        params = super()._get_allowed_message_update_params()
+        if not self._rating_in_messages_allowed():
+            params = params - {"rating_value"}
+        return params
+
+    # ------------------------------------------------------------
     # PORTAL
     # ------------------------------------------------------------
 
@@ -969,8 +1021,26 @@ class CrmOrder(models.Model):
             order.access_url = f"/my/crm_orders/{order.id}"
 
     def _portal_ensure_token(self):
+        """The order's access token, created if none. A link with the token opens
+        the order to whoever holds it: users give it out (the form's Share and
+        Preview, get_portal_url) only for orders they may change, as the order's
+        salespeople; the server gives it as the superuser (the e-mails to the
+        customer, the portal's pages)."""
+        if not self.env.su:
+            self.check_access("write")
         # the access token is the server's: clients cannot write it
         return super(CrmOrder, with_server_values(self))._portal_ensure_token()
+
+    @api.model
+    def _portal_list_title(self, models=None):
+        """The title of the orders in the portal (the entry on /my, the list, the
+        breadcrumbs): "Orders", or "Customer Orders" when ``models`` (the
+        registry by default) holds sale's orders, whose portal says "Orders"
+        too."""
+        models = self.env if models is None else models
+        if "sale.order" in models:
+            return self.env._("Customer Orders")
+        return self.env._("Orders")
 
     def _get_access_action(self, access_uid=None, force_website=False):
         """Customers (portal users) who follow a link to an order land on its
@@ -1007,14 +1077,46 @@ class CrmOrder(models.Model):
             .filtered(lambda s: s.category == "done")[:1]
         )
 
+    def _portal_check_receipt_confirmer(self):
+        """Who confirms the receipt of the order from the portal: its customer, a
+        portal user of the order's customer entity (who reads the order through
+        the record rules; a shared link alone confirms nothing, as it names no
+        one); a user of the company only on an order they may change, as on the
+        form. Raises AccessError for anyone else."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.share:
+            self.check_access("write")
+            return
+        self.check_access("read")
+        if user.partner_id.commercial_partner_id != self.sudo().commercial_partner_id:
+            raise AccessError(
+                self.env._(
+                    "Only the customer of order %(order)s confirms its receipt.",
+                    order=self.sudo().name,
+                )
+            )
+
+    def _portal_can_confirm_receipt(self):
+        """Whether the order's page offers its visitor to confirm the receipt: to
+        its customer (a portal user), when the order awaits it. Users of the
+        company previewing the page change the order from its form."""
+        self.ensure_one()
+        if not self.env.user.share:
+            return False
+        try:
+            self._portal_check_receipt_confirmer()
+        except AccessError:
+            return False
+        return bool(self._portal_receipt_status())
+
     def _portal_confirm_receipt(self):
         """The customer received the order: it moves to its completed status
         through the workflow engine, as a change by the current user, when a
         transition allows it to that user (the portal users in the default
-        configuration). Only users who may read the order (the customer's own
-        portal users, not a shared link) confirm."""
+        configuration). See _portal_check_receipt_confirmer for who confirms."""
         self.ensure_one()
-        self.check_access("read")
+        self._portal_check_receipt_confirmer()
         status = self._portal_receipt_status()
         if not status:
             raise UserError(
@@ -1024,7 +1126,7 @@ class CrmOrder(models.Model):
                 )
             )
         # sudo: the customer cannot write orders; the engine checks the transition
-        # against the customer's own groups and names them in the history
+        # against the user's own groups and names them in the history
         self.sudo()._change_status(status)
 
     def _portal_timeline(self):

@@ -2,6 +2,7 @@
 """Taxes, invoices and payments of customer orders, on Odoo's own invoicing fixtures
 (AccountTestInvoicingCommon). Every amount below is worked by hand."""
 
+import re
 import xmlrpc.client
 
 from odoo import Command
@@ -676,3 +677,46 @@ class TestCrmOrderPortalInvoices(AccountTestInvoicingHttpCommon, CrmOrderAccount
         page = self.url_open(order.get_portal_url())
         self.assertIn(draft.name, page.text)
         self.assertIn(f"/my/invoices/{draft.id}?access_token=", page.text)
+
+    def test_order_page_shows_untaxed_amount_taxes_and_total(self):
+        """The totals as sale's portal shows them: the discount, then Untaxed
+        Amount, each tax group and Total (account's tax totals)."""
+        TaxGroup = self.env["account.tax.group"]
+        self.tax_15.tax_group_id = TaxGroup.create(
+            {"name": "VAT 15%", "company_id": self.company.id, "sequence": 1}
+        )
+        self.tax_10_included.tax_group_id = TaxGroup.create(
+            {"name": "VAT 10%", "company_id": self.company.id, "sequence": 2}
+        )
+        # desk: 3 x 100 = 300 less 10 % = 270, 15 % of it 40.50; lamp: 2 x 110 =
+        # 220 tax included at 10 %, 200 + 20. Untaxed 470, taxes 60.50, total
+        # 530.50; discount 300 + 200 - 470 = 30
+        order = self._order([(self.desk, 3, 100.0, 10.0), (self.lamp, 2, 110.0, 0.0)])
+        page = self.url_open(order.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        table = re.search(
+            r'<table id="crm_order_totals".*?</table>', page.text, flags=re.DOTALL
+        ).group(0)
+        rows = [
+            [
+                " ".join(
+                    re.sub(r"<[^>]+>", " ", cell)
+                    .replace("&nbsp;", " ")
+                    .replace("\xa0", " ")
+                    .split()
+                )
+                for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.DOTALL)
+            ]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.DOTALL)
+        ]
+        self.assertEqual(
+            rows,
+            [
+                ["Discount", "$ 30.00"],
+                ["Untaxed Amount", "$ 470.00"],
+                # the groups' bases differ: each tax says on what
+                ["VAT 15% on $ 270.00", "$ 40.50"],
+                ["VAT 10% on $ 200.00", "$ 20.00"],
+                ["Total", "$ 530.50"],
+            ],
+        )
