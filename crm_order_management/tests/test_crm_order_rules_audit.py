@@ -1,0 +1,114 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The second audit of the rules: each way around them, tried as an ordinary user
+over XML-RPC (a sales manager where the rule is about what a manager configures),
+checked for the refusal's message and for the database left unchanged."""
+
+from odoo.tests import tagged
+
+from .test_crm_order_integrity import CrmOrderXmlrpcCase
+
+
+@tagged("post_install", "-at_install")
+class TestStatusCategoryInUse(CrmOrderXmlrpcCase):
+    """A status's category is what the rules (locked lines, deletion, ratings) and
+    the metrics read of the orders in it: it does not change once orders are in
+    it or went through it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Status = cls.env["crm.order.status"]
+        cls.checked = Status.create(
+            {"name": "Checked", "category": "open", "sequence": 5}
+        )
+        cls.handed_over = Status.create(
+            {"name": "Handed Over", "category": "done", "sequence": 45}
+        )
+        cls.env["crm.order.transition"].create(
+            [
+                {"from_status_id": cls.status_draft.id, "to_status_id": cls.checked.id},
+                {
+                    "from_status_id": cls.checked.id,
+                    "to_status_id": cls.status_payment.id,
+                },
+                {
+                    "from_status_id": cls.status_receipt.id,
+                    "to_status_id": cls.handed_over.id,
+                },
+            ]
+        )
+
+    def _history_count(self):
+        return self.env["crm.order.status.history"].search_count([])
+
+    def test_category_of_a_status_orders_are_in_is_fixed(self):
+        orders = [
+            self._move(
+                self._create_order(lines=[(2.0, 74.5, 0.0)]),
+                self.status_payment,
+                self.status_shipment,
+                self.status_receipt,
+                self.handed_over,
+            )
+            for _index in range(2)
+        ]
+        history = self._history_count()
+        for category in ("draft", "cancel", "open"):
+            with self.subTest(category=category):
+                self.assertRefused(
+                    "Status Handed Over is used by 2 order(s): its category cannot "
+                    "change",
+                    self.manager,
+                    "crm.order.status",
+                    "write",
+                    [self.handed_over.id],
+                    {"category": category},
+                )
+        self.assertEqual(self.handed_over.category, "done")
+        self.assertEqual([order.status_category for order in orders], ["done"] * 2)
+        self.assertEqual(self._history_count(), history)
+        # the completed orders stay completed: their lines are locked
+        self.assertRefused(
+            "cannot be changed",
+            self.salesman,
+            "crm.order.line",
+            "write",
+            orders[0].line_ids.ids,
+            {"price_unit": 0.5},
+        )
+        self.assertEqual(orders[0].amount_total, 149.0)
+        # the same category, and the status's other settings, may be written
+        self.rpc(
+            self.manager,
+            "crm.order.status",
+            "write",
+            [self.handed_over.id],
+            {"category": "done", "name": "Handed Over in Person"},
+        )
+        self.assertEqual(self.handed_over.name, "Handed Over in Person")
+
+    def test_category_of_a_status_in_the_history_is_fixed(self):
+        order = self._move(self._create_order(), self.checked, self.status_payment)
+        self.assertRefused(
+            "Status Checked is used by 1 order(s): its category cannot change",
+            self.manager,
+            "crm.order.status",
+            "write",
+            [self.checked.id],
+            {"category": "draft"},
+        )
+        self.assertEqual(self.checked.category, "open")
+        self.assertEqual(
+            order.status_history_ids.mapped("status_to_id.category"),
+            ["open", "open", "draft"],
+        )
+
+    def test_category_of_an_unused_status_changes(self):
+        self.rpc(
+            self.manager,
+            "crm.order.status",
+            "write",
+            [self.checked.id],
+            {"category": "draft"},
+        )
+        self.assertEqual(self.checked.category, "draft")
