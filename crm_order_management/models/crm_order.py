@@ -818,14 +818,16 @@ class CrmOrder(models.Model):
                 raise ValidationError(
                     self.env._("Status %(id)s does not exist.", id=status_id)
                 )
-            return self._change_status(status, vals)
-        if (
-            "cancel_reason_id" in vals
-            and not vals["cancel_reason_id"]
-            and not history_import(self.env)
-        ):
-            self._check_cancel_reason(vals)
-        res = super().write(vals)
+            res = self._change_status(status, vals)
+        else:
+            if (
+                "cancel_reason_id" in vals
+                and not vals["cancel_reason_id"]
+                and not history_import(self.env)
+            ):
+                self._check_cancel_reason(vals)
+            res = super().write(vals)
+        # whatever else the call changed (a status too): the checks of the values
         if "company_id" in vals:
             # the products of the lines belong to the new company too
             self.line_ids._check_company()

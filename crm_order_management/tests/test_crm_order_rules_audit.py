@@ -4,6 +4,7 @@ over XML-RPC (a sales manager where the rule is about what a manager configures)
 checked for the refusal's message and for the database left unchanged."""
 
 from odoo.tests import tagged
+from odoo.tests.common import new_test_user
 
 from .test_crm_order_integrity import CrmOrderXmlrpcCase
 
@@ -112,3 +113,43 @@ class TestStatusCategoryInUse(CrmOrderXmlrpcCase):
             {"category": "draft"},
         )
         self.assertEqual(self.checked.category, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyChecksOnEveryPath(CrmOrderXmlrpcCase):
+    """The lines of an order moved to another company keep only products of that
+    company, whatever else the same call changes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Lotus Branch B"})
+        cls.user_ab = new_test_user(
+            cls.env,
+            login="crm_order_audit_ab",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, (cls.company | cls.company_b).ids)],
+        )
+        cls.product_a = cls.env["product.product"].create(
+            {"name": "Main company chair", "company_id": cls.company.id}
+        )
+
+    def test_company_and_status_in_one_call_check_the_lines(self):
+        order = self._create_order(user=self.user_ab, user_id=False, lines=[])
+        order.line_ids = [self._line(product=self.product_a)]
+        history = order.status_history_ids
+        self.assertRefused(
+            "Main company chair",
+            self.user_ab,
+            "crm.order",
+            "write",
+            [order.id],
+            {"company_id": self.company_b.id, "status_id": self.status_payment.id},
+            context={"allowed_company_ids": [self.company.id, self.company_b.id]},
+        )
+        self.assertEqual(
+            (order.company_id, order.status_id, order.line_ids.company_id),
+            (self.company, self.status_draft, self.company),
+        )
+        self.assertEqual(order.status_history_ids, history)
