@@ -153,3 +153,84 @@ class TestCompanyChecksOnEveryPath(CrmOrderXmlrpcCase):
             (self.company, self.status_draft, self.company),
         )
         self.assertEqual(order.status_history_ids, history)
+
+
+@tagged("post_install", "-at_install")
+class TestOneNewCustomerOrder(CrmOrderXmlrpcCase):
+    """A customer has one New Customer order, its first one (cancelled ones
+    aside), also when a cancelled order is reopened or an order changes customer
+    (tests/test_new_customer_concurrency.py runs these in two transactions)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nina = cls.env["res.partner"].create({"name": "Nina New"})
+        cls.yara = cls.env["res.partner"].create({"name": "Yara Young"})
+
+    def test_reopening_a_cancelled_first_order_is_refused(self):
+        first = self._cancel(self._create_order(partner=self.nina))
+        second = self._create_order(partner=self.nina)
+        self.assertEqual(
+            (first.order_type_id, second.order_type_id), (self.type_new, self.type_new)
+        )
+        history = first.status_history_ids
+        self.assertRefused(
+            f"{first.name} cannot be reopened: Nina New has another New Customer "
+            f"order ({second.name}), and only a customer's first order is a New "
+            "Customer order.",
+            self.manager,
+            "crm.order",
+            "action_set_status",
+            [first.id],
+            self.status_draft.id,
+        )
+        self.assertEqual(
+            (first.status_id, first.cancel_reason_id),
+            (self.status_cancelled, self.cancel_reason),
+        )
+        self.assertEqual(first.status_history_ids, history)
+        # once the later order is a returning customer's, the first one reopens
+        self.rpc(
+            self.salesman,
+            "crm.order",
+            "write",
+            [second.id],
+            {"order_type_id": self.type_returning.id},
+        )
+        self.rpc(
+            self.manager,
+            "crm.order",
+            "action_set_status",
+            [first.id],
+            self.status_draft.id,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            (first.status_id, first.order_type_id), (self.status_draft, self.type_new)
+        )
+
+    def test_changing_the_customer_keeps_one_new_customer_order(self):
+        older = self._create_order(partner=self.nina)
+        newer = self._create_order(partner=self.yara)
+        self.assertEqual(
+            (older.order_type_id, newer.order_type_id), (self.type_new, self.type_new)
+        )
+        self.assertRefused(
+            "Yara Young already has orders: only a customer's first order is a New "
+            f"Customer order ({newer.name}).",
+            self.salesman,
+            "crm.order",
+            "write",
+            [older.id],
+            {"partner_id": self.yara.id},
+        )
+        self.assertEqual(older.partner_id, self.nina)
+        self.assertEqual(
+            self.env["crm.order"].search_count(
+                [
+                    ("partner_id", "=", self.yara.id),
+                    ("order_type_id", "=", self.type_new.id),
+                ]
+            ),
+            1,
+        )
