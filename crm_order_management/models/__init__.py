@@ -16,3 +16,4 @@ from . import crm_lead
 from . import product_template
 from . import rating_rating
 from . import crm_order_kpi_job
+from . import mail_message

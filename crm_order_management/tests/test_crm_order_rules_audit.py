@@ -234,3 +234,136 @@ class TestOneNewCustomerOrder(CrmOrderXmlrpcCase):
             ),
             1,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerRatingIsTheCustomers(CrmOrderXmlrpcCase):
+    """Once the customer rated an order (the rating link, the portal), only a sales
+    manager changes or removes that rating."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the customer's rating is posted in the chatter, from the customer
+        cls.customer.email = "ben.private@example.com"
+        cls.order = cls._complete(cls._create_order())
+        token = cls.order._rating_get_access_token()
+        # as the public controller of the rating link does
+        cls.order.with_user(cls.env.ref("base.public_user")).sudo().rating_apply(
+            5, token=token, feedback="Perfect desk"
+        )
+        cls.rating = cls.order.rating_ids.filtered("consumed")
+
+    def _assert_customer_rating(self, rating=5, feedback="Perfect desk"):
+        self.assertEqual(
+            (self.order.rating, self.order.rating_comment), (rating, feedback)
+        )
+        self.assertEqual(self.order.rating_ids.filtered("consumed"), self.rating)
+        self.assertEqual(
+            (self.rating.rating, self.rating.feedback, self.rating.partner_id),
+            (float(rating), feedback, self.customer),
+        )
+        self.assertEqual(self.rating.message_id.author_id, self.customer)
+
+    def test_salesperson_cannot_change_or_remove_the_customer_rating(self):
+        self._assert_customer_rating()
+        refusal = (
+            f"The customer rated {self.order.name} themselves: only a sales manager "
+            "can change or remove the customer's rating."
+        )
+        model_id = self.env["ir.model"]._get_id("crm.order")
+        for model, method, args in (
+            ("crm.order", "write", ([self.order.id], {"rating": 1})),
+            ("crm.order", "write", ([self.order.id], {"rating_comment": "Meh"})),
+            ("crm.order", "write", ([self.order.id], {"rating": 0})),
+            ("crm.order", "action_rate", ([self.order.id], 2, "On the phone")),
+            ("rating.rating", "write", (self.rating.ids, {"rating": 1})),
+            ("rating.rating", "write", (self.rating.ids, {"consumed": False})),
+            ("rating.rating", "unlink", (self.rating.ids,)),
+            # the customer's message in the chatter carries the rating
+            ("mail.message", "unlink", (self.rating.message_id.ids,)),
+            (
+                "mail.message",
+                "write",
+                (
+                    self.rating.message_id.ids,
+                    {"author_id": self.salesman.partner_id.id},
+                ),
+            ),
+            # a rating of the salesperson's own would replace it as the order's
+            (
+                "rating.rating",
+                "create",
+                (
+                    {
+                        "res_model_id": model_id,
+                        "res_id": self.order.id,
+                        "partner_id": self.salesman.partner_id.id,
+                        "rating": 1,
+                        "consumed": True,
+                    },
+                ),
+            ),
+        ):
+            with self.subTest(model=model, method=method, args=args):
+                self.assertRefused(refusal, self.salesman, model, method, *args)
+                self._assert_customer_rating()
+        # besides the customer's, the rating requests of the Completed e-mail only
+        self.assertEqual(
+            {
+                (rating.partner_id, rating.consumed)
+                for rating in self.order.rating_ids - self.rating
+            },
+            {(self.customer, False)},
+        )
+
+    def test_customer_and_sales_manager_change_the_customer_rating(self):
+        # the customer changes their mind through the same link
+        self.order.with_user(self.env.ref("base.public_user")).sudo().rating_apply(
+            4, token=self.rating.access_token, feedback="Good desk"
+        )
+        self._assert_customer_rating(4, "Good desk")
+        self.rpc(self.manager, "crm.order", "write", [self.order.id], {"rating": 3})
+        self.env.invalidate_all()
+        self._assert_customer_rating(3, "Good desk")
+        self.rpc(self.manager, "crm.order", "write", [self.order.id], {"rating": 0})
+        self.env.invalidate_all()
+        self.assertEqual(self.order.rating, 0)
+        self.assertFalse(self.rating.exists())
+
+    def test_salesperson_cannot_rate_in_the_customer_stead(self):
+        order = self._complete(self._create_order())
+        token = order._rating_get_access_token()
+        # the salesperson reads the rating link of their order, and follows it
+        (row,) = self.rpc(
+            self.salesman,
+            "rating.rating",
+            "search_read",
+            [("access_token", "=", token)],
+            fields=["access_token"],
+        )
+        self.assertRefused(
+            f"Only the customer gives their own rating of {order.name} (through the "
+            "rating link or the portal), and only a sales manager changes it.",
+            self.salesman,
+            "crm.order",
+            "rating_apply",
+            [order.id],
+            5,
+            token=row["access_token"],
+        )
+        self.assertEqual(order.rating, 0)
+        self.assertFalse(order.rating_ids.filtered("consumed"))
+        self.assertFalse(
+            order.message_ids.filtered(lambda m: m.author_id == self.customer)
+        )
+
+    def test_salesperson_changes_a_rating_the_customer_did_not_give(self):
+        order = self._complete(self._create_order())
+        self.rpc(self.salesman, "crm.order", "action_rate", [order.id], 4, "Phone")
+        self.rpc(self.salesman, "crm.order", "action_rate", [order.id], 3, "Phone")
+        self.env.invalidate_all()
+        self.assertEqual((order.rating, order.rating_comment), (3, "Phone"))
+        self.rpc(self.salesman, "crm.order", "write", [order.id], {"rating": 0})
+        self.env.invalidate_all()
+        self.assertEqual(order.rating, 0)
