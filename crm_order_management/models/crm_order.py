@@ -6,6 +6,7 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..tools import (
@@ -1823,14 +1824,25 @@ class CrmOrder(models.Model):
         return len(created)
 
     def _generate_recurring_orders_safely(self, today):
-        """Generate the orders of one recurring order in a savepoint: a failure is
-        logged and noted in its chatter, and the other recurring orders go on."""
+        """Generate the orders of one recurring order in a savepoint: a failure,
+        whatever it is, is logged and noted in its chatter, and the other
+        recurring orders go on (one broken order would otherwise roll back the
+        whole batch, picked again on every run). Only a conflict with a
+        concurrent transaction ends the run: this transaction would meet it
+        again; the next run takes the batch up."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 return self._generate_recurring_orders(today)
-        except (UserError, ValidationError) as error:
-            _logger.warning(
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # whatever one recurring order raises
+            if isinstance(error, UserError):
+                # a rule of the data (a type without numbering...): the users fix it
+                log = _logger.warning
+            else:
+                log = _logger.exception
+            log(
                 "Recurring order %s (id %s) could not generate its orders: %s",
                 self.name,
                 self.id,

@@ -3,9 +3,15 @@
 over XML-RPC (a sales manager where the rule is about what a manager configures),
 checked for the refusal's message and for the database left unchanged."""
 
+from datetime import date
+
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
 
+from .common import CrmOrderCommon
 from .test_crm_order_integrity import CrmOrderXmlrpcCase
 
 
@@ -367,3 +373,51 @@ class TestCustomerRatingIsTheCustomers(CrmOrderXmlrpcCase):
         self.rpc(self.salesman, "crm.order", "write", [order.id], {"rating": 0})
         self.env.invalidate_all()
         self.assertEqual(order.rating, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestRecurringCronSurvivesErrors(CrmOrderCommon):
+    """Whatever fails in one recurring order, the scheduled action notes it there
+    and generates the others' orders."""
+
+    def test_unexpected_error_of_one_template_does_not_stop_the_cron(self):
+        broken_type = self.env["crm.order.type"].create(
+            {
+                "name": "Renumbered",
+                "code": "RNB",
+                "sequence_prefix": "RNB/",
+                "is_recurring": True,
+                "company_id": self.company.id,
+            }
+        )
+        broken = self._create_order(
+            order_type_id=broken_type.id,
+            recurrence_unit="day",
+            recurrence_next_date="2024-03-01",
+        )
+        healthy = self._create_order(
+            order_type_id=self.type_recurring.id,
+            recurrence_unit="day",
+            recurrence_next_date="2024-03-01",
+        )
+        self.assertEqual(broken.name, "RNB/00001")
+        # the type's numbering was set back: its next number is the template's
+        broken_type.sequence_id.number_next = 1
+        logger = "odoo.addons.crm_order_management.models.crm_order"
+        with (
+            freeze_time("2024-03-01 08:00:00"),
+            mute_logger("odoo.sql_db"),
+            self.assertLogs(logger, "ERROR") as logged,
+        ):
+            created = self.env["crm.order"]._cron_generate_recurring_orders()
+        self.assertEqual(created, 1)
+        self.assertEqual(
+            healthy.generated_order_ids.recurrence_occurrence_date, date(2024, 3, 1)
+        )
+        self.assertEqual(healthy.recurrence_next_date, date(2024, 3, 2))
+        self.assertFalse(broken.generated_order_ids)
+        self.assertEqual(broken.recurrence_next_date, date(2024, 3, 1))
+        self.assertIn("Recurring order RNB/00001", logged.output[0])
+        note = broken.message_ids[0]
+        self.assertIn("could not generate the next orders", note.body)
+        self.assertIn("crm_order_name_company_uniq", note.body)
