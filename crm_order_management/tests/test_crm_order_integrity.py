@@ -716,6 +716,44 @@ class TestReassignedOpportunity(CrmOrderCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestReassignedOpportunityOverXmlrpc(CrmOrderXmlrpcCase):
+    """Finding 12 as the salesperson meets it: the order completed over XML-RPC
+    marks won an opportunity that the salesperson no longer reads."""
+
+    def test_salesperson_completes_order_of_a_reassigned_opportunity(self):
+        self.company.crm_order_mark_won = True
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Desks for Ben",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        order = self._create_order(opportunity_id=lead.id)
+        lead.user_id = self.salesman_other  # reassigned: the salesperson loses it
+        self.assertRefused(
+            "Lead/Opportunity", self.salesman, "crm.lead", "read", lead.ids, ["name"]
+        )
+        for status in (
+            self.status_payment,
+            self.status_shipment,
+            self.status_receipt,
+            self.status_completed,
+        ):
+            self.rpc(
+                self.salesman, "crm.order", "action_set_status", [order.id], status.id
+            )
+        self.env.invalidate_all()
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertEqual(
+            order.status_history_ids[0].user_id, self.salesman, "completed by Sam"
+        )
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.user_id, self.salesman_other)
+
+
+@tagged("post_install", "-at_install")
 class TestEveryStoredField(CrmOrderXmlrpcCase):
     """Every stored field of every model the addon defines, and every stored field
     it adds to other models, is either writable by design (the lists below) or
