@@ -6,6 +6,7 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..tools import (
@@ -23,6 +24,8 @@ NEW_NAME = "New"
 RATINGS = range(1, 6)
 # fixed once an order is completed or cancelled (its lines too)
 CLOSED_ORDER_FIELDS = ("partner_id", "date_order", "order_type_id")
+# decide whether an order is its customer's first in the company (New Customer)
+CUSTOMER_FIELDS = ("partner_id", "company_id", "order_type_id")
 RECURRENCE_BATCH_SIZE = 100
 # A run catches up at most RECURRENCE_CATCH_UP missed occurrences of a recurring
 # order (the most recent ones) and notes the others in its chatter.
@@ -696,41 +699,93 @@ class CrmOrder(models.Model):
     def _check_new_customer_type(self):
         """A customer's New Customer order is its first order in the company
         (cancelled ones aside), whether the type was given or defaulted: the
-        metric of new customers counts these orders."""
-        new_type = self._order_type_by_xmlid("order_type_new")
-        orders = self.filtered(
-            lambda o: new_type
-            and o.order_type_id == new_type
-            and o.status_category != "cancel"
-        )
-        if not orders or history_import(self.env):
-            return
-        first = {
-            (entity.id, company.id): first_id
-            for entity, company, first_id in self.sudo()._read_group(
-                [
-                    ("commercial_partner_id", "in", orders.commercial_partner_id.ids),
-                    ("company_id", "in", orders.company_id.ids),
-                    ("status_category", "!=", "cancel"),
-                ],
-                ["commercial_partner_id", "company_id"],
-                ["id:min"],
-            )
-        }
-        returning = orders.filtered(
-            lambda o: first.get((o.commercial_partner_id.id, o.company_id.id), o.id)
-            < o.id
-        )
-        if returning:
+        metric of new customers counts these orders. Checked for every order of
+        the customers concerned: an order given to another customer may come
+        before that customer's New Customer order."""
+        misplaced = self._misplaced_new_customer_orders()
+        if misplaced:
             raise ValidationError(
                 self.env._(
                     "%(customer)s already has orders: only a customer's first order "
                     "is a %(type)s order (%(orders)s).",
-                    customer=returning[0].commercial_partner_id.display_name,
-                    type=new_type.name,
-                    orders=", ".join(returning.mapped("name")),
+                    customer=misplaced[0].commercial_partner_id.display_name,
+                    type=misplaced[0].order_type_id.name,
+                    orders=", ".join(misplaced.mapped("name")),
                 )
             )
+
+    def _check_reopened_new_customer_orders(self):
+        """Orders that leave a cancelled status count again: a reopened order
+        must not leave its customer with a New Customer order that is not its
+        first one (another first order may have been made while it was
+        cancelled)."""
+        misplaced = self._misplaced_new_customer_orders()
+        if not misplaced:
+            return
+        customer = misplaced[0].commercial_partner_id
+        company = misplaced[0].company_id
+        reopened = self.sudo().filtered(
+            lambda o: (o.commercial_partner_id, o.company_id) == (customer, company)
+        )
+        others = self.sudo().search(
+            [
+                ("commercial_partner_id", "=", customer.id),
+                ("company_id", "=", company.id),
+                ("order_type_id", "=", misplaced[0].order_type_id.id),
+                ("status_category", "!=", "cancel"),
+                ("id", "not in", reopened.ids),
+            ]
+        )
+        raise ValidationError(
+            self.env._(
+                "%(orders)s cannot be reopened: %(customer)s has another %(type)s "
+                "order (%(others)s), and only a customer's first order is a "
+                "%(type)s order.",
+                orders=", ".join(reopened.mapped("name")),
+                customer=customer.display_name,
+                type=misplaced[0].order_type_id.name,
+                others=", ".join((others or misplaced).mapped("name")),
+            )
+        )
+
+    def _misplaced_new_customer_orders(self):
+        """The New Customer orders of the customers of these orders (in their
+        companies) that are not their customer's first order, cancelled orders
+        aside; with sudo(): they may be other salespeople's orders."""
+        new_type = self._order_type_by_xmlid("order_type_new")
+        if not new_type or history_import(self.env):
+            return self.browse()
+        pairs = {
+            (order.commercial_partner_id.id, order.company_id.id)
+            for order in self
+            if order.commercial_partner_id and order.status_category != "cancel"
+        }
+        if not pairs:
+            return self.browse()
+        first = {}
+        new_ids = defaultdict(list)
+        # one query: the first order of each customer and its New Customer orders
+        for entity, company, order_type, first_id, ids in self.sudo()._read_group(
+            [
+                ("commercial_partner_id", "in", [entity for entity, _c in pairs]),
+                ("company_id", "in", [company for _e, company in pairs]),
+                ("status_category", "!=", "cancel"),
+            ],
+            ["commercial_partner_id", "company_id", "order_type_id"],
+            ["id:min", "id:array_agg"],
+        ):
+            key = (entity.id, company.id)
+            first[key] = min(first.get(key, first_id), first_id)
+            if order_type == new_type:
+                new_ids[key] += ids
+        return self.sudo().browse(
+            [
+                order_id
+                for key in pairs
+                for order_id in sorted(new_ids[key])
+                if order_id != first.get(key)
+            ]
+        )
 
     @api.constrains("status_id", "cancel_reason_id")
     def _check_cancel_reason_kept(self):
@@ -809,6 +864,10 @@ class CrmOrder(models.Model):
         if "company_id" in vals:
             self._check_company_change(vals["company_id"])
         self._check_closed_header(vals)
+        if not vals.keys().isdisjoint(CUSTOMER_FIELDS):
+            # whether an order is its customer's first (New Customer) depends on
+            # the customer's other orders: one transaction at a time, as create()
+            self._lock_orders({vals["partner_id"]} if vals.get("partner_id") else ())
         rating_date = None
         if not vals.keys().isdisjoint(("rating", "rating_comment", "rating_date")):
             vals = dict(vals)
@@ -822,14 +881,16 @@ class CrmOrder(models.Model):
                 raise ValidationError(
                     self.env._("Status %(id)s does not exist.", id=status_id)
                 )
-            return self._change_status(status, vals)
-        if (
-            "cancel_reason_id" in vals
-            and not vals["cancel_reason_id"]
-            and not history_import(self.env)
-        ):
-            self._check_cancel_reason(vals)
-        res = super().write(vals)
+            res = self._change_status(status, vals)
+        else:
+            if (
+                "cancel_reason_id" in vals
+                and not vals["cancel_reason_id"]
+                and not history_import(self.env)
+            ):
+                self._check_cancel_reason(vals)
+            res = super().write(vals)
+        # whatever else the call changed (a status too): the checks of the values
         if "company_id" in vals:
             # the products of the lines belong to the new company too
             self.line_ids._check_company()
@@ -1203,7 +1264,7 @@ class CrmOrder(models.Model):
         """
         importing = history_import(self.env)
         vals = {**(vals or {}), "status_id": status.id}
-        self._lock_for_status_change()
+        self._lock_orders()
         moving = self.filtered(lambda o: o.status_id != status)
         if not importing:
             moving._check_transition(status, automatic=automatic)
@@ -1234,6 +1295,9 @@ class CrmOrder(models.Model):
         }
         res = super().write(vals)
         moving._check_lines_for_status()
+        moving.filtered(
+            lambda o: previous[o.id][0].category == "cancel"
+        )._check_reopened_new_customer_orders()
         moving._set_status_dates(now)
         moving._log_status_changes(previous, automatic=automatic, trigger=trigger)
         moving._on_status_changed()
@@ -1693,14 +1757,15 @@ class CrmOrder(models.Model):
         )
         return self.env["crm.order.type"].browse(type_id).filtered("active")
 
-    @api.model
-    def _lock_for_status_change(self):
-        """Status changes of one order, and of one customer's orders (its stored
-        profile follows their statuses), one transaction at a time: the rows are
-        locked first, so that a concurrent change waits for this one, then fails
-        with a serialization error that Odoo retries (on retry it sees the new
-        status). The conflict shows in this quiet statement, not as a bad query on
-        a later update."""
+    def _lock_orders(self, partner_ids=()):
+        """Changes of one order, and of one customer's orders (its stored profile
+        follows their statuses, its first order is its New Customer order), one
+        transaction at a time: the orders' rows and their customers' (and those of
+        ``partner_ids``, customers the orders are given to) are locked first, so
+        that a concurrent change or a concurrent new order of these customers
+        waits for this one, then fails with a serialization error that Odoo
+        retries (on retry it sees this change). The conflict shows in this quiet
+        statement, not as a bad query on a later update."""
         if not self.ids:
             return
         # what the caller may not change is refused before anything is locked (and
@@ -1714,7 +1779,9 @@ class CrmOrder(models.Model):
             ),
             log_exceptions=False,
         )
-        self._lock_customers({partner_id for (partner_id,) in self.env.cr.fetchall()})
+        self._lock_customers(
+            {partner_id for (partner_id,) in self.env.cr.fetchall()} | set(partner_ids)
+        )
 
     def _lock_customers(self, partner_ids):
         """Create the orders of one customer one transaction at a time: the type of
@@ -1859,14 +1926,25 @@ class CrmOrder(models.Model):
         return len(created)
 
     def _generate_recurring_orders_safely(self, today):
-        """Generate the orders of one recurring order in a savepoint: a failure is
-        logged and noted in its chatter, and the other recurring orders go on."""
+        """Generate the orders of one recurring order in a savepoint: a failure,
+        whatever it is, is logged and noted in its chatter, and the other
+        recurring orders go on (one broken order would otherwise roll back the
+        whole batch, picked again on every run). Only a conflict with a
+        concurrent transaction ends the run: this transaction would meet it
+        again; the next run takes the batch up."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 return self._generate_recurring_orders(today)
-        except (UserError, ValidationError) as error:
-            _logger.warning(
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # whatever one recurring order raises
+            if isinstance(error, UserError):
+                # a rule of the data (a type without numbering...): the users fix it
+                log = _logger.warning
+            else:
+                log = _logger.exception
+            log(
                 "Recurring order %s (id %s) could not generate its orders: %s",
                 self.name,
                 self.id,

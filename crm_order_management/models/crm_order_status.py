@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import check_client_values
 
@@ -120,6 +120,8 @@ class CrmOrderStatus(models.Model):
 
     def write(self, vals):
         check_client_values(self, [vals])
+        if "category" in vals:
+            self.filtered(lambda s: s.category != vals["category"])._check_unused()
         if {"sequence", "category", "active"} & set(vals):
             self.env.registry.clear_cache()
         return super().write(vals)
@@ -127,6 +129,39 @@ class CrmOrderStatus(models.Model):
     def unlink(self):
         self.env.registry.clear_cache()
         return super().unlink()
+
+    def _check_unused(self):
+        """The category of a status is what the rules (locked lines, deletion,
+        ratings, new customers) and the metrics read of the orders in it, and of
+        those that went through it: it changes only while no order is or was in
+        it (a new status takes another category)."""
+        Order = self.env["crm.order"].sudo()
+        for status in self:
+            count = Order.search_count(
+                [
+                    "|",
+                    ("status_id", "=", status.id),
+                    (
+                        "status_history_ids",
+                        "any",
+                        [
+                            "|",
+                            ("status_from_id", "=", status.id),
+                            ("status_to_id", "=", status.id),
+                        ],
+                    ),
+                ]
+            )
+            if count:
+                raise UserError(
+                    self.env._(
+                        "Status %(status)s is used by %(count)s order(s): its "
+                        "category cannot change, as the rules and the metrics of "
+                        "these orders rely on it. Create another status instead.",
+                        status=status.name,
+                        count=count,
+                    )
+                )
 
     # ------------------------------------------------------------
     # BUSINESS

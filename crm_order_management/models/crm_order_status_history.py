@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import NullableFloat
+from ..tools import NullableFloat, check_client_values
 
 
 class CrmOrderStatusHistory(models.Model):
@@ -60,7 +60,16 @@ class CrmOrderStatusHistory(models.Model):
             for model in self.env["ir.model"].sudo().search([])
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the workflow engine writes the history; what it takes from the order
+        # (company, type) is refused with its name, to clients without the right
+        # to create history rows too
+        check_client_values(self, vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):  # pylint: disable=method-required-super
+        check_client_values(self, [vals])
         raise UserError(self.env._("The status history of an order cannot be edited."))
 
     @api.ondelete(at_uninstall=False)

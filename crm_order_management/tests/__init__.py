@@ -23,3 +23,4 @@ from . import test_crm_order_rating_link
 from . import test_crm_order_integrity
 from . import test_portal
 from . import test_crm_order_views
+from . import test_crm_order_rules_audit

@@ -16,6 +16,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
+from ..tools import server_owned_fields
 from .common import CrmOrderCommon, XmlrpcMixin
 
 
@@ -715,6 +716,44 @@ class TestReassignedOpportunity(CrmOrderCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestReassignedOpportunityOverXmlrpc(CrmOrderXmlrpcCase):
+    """Finding 12 as the salesperson meets it: the order completed over XML-RPC
+    marks won an opportunity that the salesperson no longer reads."""
+
+    def test_salesperson_completes_order_of_a_reassigned_opportunity(self):
+        self.company.crm_order_mark_won = True
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Desks for Ben",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        order = self._create_order(opportunity_id=lead.id)
+        lead.user_id = self.salesman_other  # reassigned: the salesperson loses it
+        self.assertRefused(
+            "Lead/Opportunity", self.salesman, "crm.lead", "read", lead.ids, ["name"]
+        )
+        for status in (
+            self.status_payment,
+            self.status_shipment,
+            self.status_receipt,
+            self.status_completed,
+        ):
+            self.rpc(
+                self.salesman, "crm.order", "action_set_status", [order.id], status.id
+            )
+        self.env.invalidate_all()
+        self.assertEqual(order.status_id, self.status_completed)
+        self.assertEqual(
+            order.status_history_ids[0].user_id, self.salesman, "completed by Sam"
+        )
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.user_id, self.salesman_other)
+
+
+@tagged("post_install", "-at_install")
 class TestEveryStoredField(CrmOrderXmlrpcCase):
     """Every stored field of every model the addon defines, and every stored field
     it adds to other models, is either writable by design (the lists below) or
@@ -865,11 +904,13 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
                     mute_logger("odoo.http"),
                     self.assertRaises(
                         xmlrpc.client.Fault, msg=f"{model}.{name} was written"
-                    ),
+                    ) as caught,
                 ):
                     self.rpc(self.salesman, model, "write", record.ids, {name: value})
                 self.env.invalidate_all()
                 self.assertEqual(record[name], before)
+                if name in server_owned_fields(self.env[model]):
+                    self.assertServerOwnedRefusal(caught.exception, name)
             checked.append(f"{model}.{name}")
         # the server-owned fields of the order are among those refused
         for name in (
@@ -882,6 +923,75 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
             "crm.order.recurrence.company_id",
             "crm.order.line.company_id",
             "crm.order.tracking.user_id",
+            "res.partner.crm_loyalty",
+        ):
+            self.assertIn(name, checked)
+
+    def assertServerOwnedRefusal(self, fault, name):
+        """The refusal names the field the server owns, not any other error."""
+        self.assertIn("set by the server and cannot be written", fault.faultString)
+        self.assertIn(f"({name})", fault.faultString)
+
+    def test_no_record_is_created_with_a_server_owned_field(self):
+        """Creating a record with a field the server owns is refused with the
+        field's name, and nothing is created."""
+        draft = self._create_order()
+        # a recurring order without its recurrence yet
+        bare = self._create_order(order_type_id=self.type_recurring.id)
+        self.assertFalse(bare.recurrence_id)
+        base_values = {
+            "crm.order": {
+                "partner_id": self.customer.id,
+                "line_ids": [[0, 0, {"product_id": self.product.id}]],
+            },
+            "crm.order.line": {"order_id": draft.id, "product_id": self.product.id},
+            "crm.order.recurrence": {"order_id": bare.id, "next_date": "2024-04-01"},
+            "crm.order.tracking": {"order_id": draft.id, "kind": "call"},
+            "crm.order.status.history": {
+                "order_id": draft.id,
+                "status_to_id": self.status_payment.id,
+                "user_id": self.salesman.id,
+                "date": "2024-01-01 00:00:00",
+            },
+            "crm.order.kpi.job": {},
+            "res.partner": {"name": "Created by a client"},
+        }
+        checked = []
+        for model, name in sorted(self._addon_fields()):
+            if name not in server_owned_fields(self.env[model]):
+                continue
+            self.assertIn(model, base_values, f"no values to create {model} with")
+            Model = self.env[model].with_context(active_test=False)
+            count = Model.search_count([])
+            value = self._other_value(self.records[model][:1], name)
+            with self.subTest(field=f"{model}.{name}"):
+                with (
+                    mute_logger("odoo.http"),
+                    self.assertRaises(
+                        xmlrpc.client.Fault, msg=f"{model} was created with {name}"
+                    ) as caught,
+                ):
+                    self.rpc(
+                        self.salesman,
+                        model,
+                        "create",
+                        {**base_values[model], name: value},
+                    )
+                self.assertServerOwnedRefusal(caught.exception, name)
+                self.env.invalidate_all()
+                self.assertEqual(Model.search_count([]), count)
+            checked.append(f"{model}.{name}")
+        for name in (
+            "crm.order.name",
+            "crm.order.status_category",
+            "crm.order.amount_total",
+            "crm.order.date_done",
+            "crm.order.origin_order_id",
+            "crm.order.recurrence.company_id",
+            "crm.order.line.company_id",
+            "crm.order.tracking.user_id",
+            "crm.order.status.history.company_id",
+            "crm.order.kpi.job.state",
             "res.partner.crm_loyalty",
         ):
             self.assertIn(name, checked)
