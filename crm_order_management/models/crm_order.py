@@ -256,8 +256,9 @@ class CrmOrder(models.Model):
         "crm.order.status",
         compute="_compute_allowed_status_ids",
         help="The statuses the status bar shows: the workflow of the order's type "
-        "(every status its transitions link, cancelled ones aside), the current "
-        "status and the statuses the current user may move the order to.",
+        "(every status its transitions link), the current status and the statuses "
+        "the current user may move the order to; cancelled statuses only when the "
+        "order is in one (cancelling goes through the Cancel Order button).",
     )
     next_status_id = fields.Many2one(
         "crm.order.status",
@@ -494,10 +495,13 @@ class CrmOrder(models.Model):
                 lambda t, o=order: not t.order_type_ids
                 or o.order_type_id in t.order_type_ids
             )
-            workflow = (of_type.from_status_id | of_type.to_status_id).filtered(
-                lambda s: s.active and s.category != "cancel"
-            )
-            order.status_path_ids = (workflow | order.status_id | allowed).sorted()
+            # Cancelled statuses are not steps of the path: like sale's "Cancelled"
+            # (statusbar_visible) and CRM's "Lost", they are reached by a button
+            # (Cancel Order) and shown only on an order that is in one.
+            workflow = (
+                of_type.from_status_id | of_type.to_status_id | allowed
+            ).filtered(lambda s: s.active and s.category != "cancel")
+            order.status_path_ids = (workflow | order.status_id).sorted()
             order.next_status_id = allowed.filtered(
                 lambda s: s.category in ("open", "done")
             )[:1]

@@ -498,17 +498,39 @@ class TestCrmOrderStatusPath(CrmOrderCommon):
     def test_path_of_a_draft_order(self):
         order = self._order()
         self.assertEqual(order.order_type_id, self.type_new)
+        # Cancelled is not a step of the path, although the salesperson may cancel:
+        # the Cancel Order button (cancel_status_id) does it, as in sale and crm
         self.assertEqual(
             order.status_path_ids,
             self.status_draft
             | self.status_payment
             | self.status_shipment
             | self.status_receipt
-            | self.status_completed
-            | self.status_cancelled,
+            | self.status_completed,
         )
         self.assertEqual(
             order.allowed_status_ids, self.status_payment | self.status_cancelled
+        )
+        self.assertEqual(order.cancel_status_id, self.status_cancelled)
+
+    def test_path_shows_a_cancel_status_only_on_an_order_in_it(self):
+        refused = self.env["crm.order.status"].create(
+            {"name": "Refused by the Customer", "category": "cancel", "sequence": 95}
+        )
+        self.env["crm.order.transition"].create(
+            {"from_status_id": self.status_draft.id, "to_status_id": refused.id}
+        )
+        order = self._order()
+        self.assertEqual(
+            order.allowed_status_ids,
+            self.status_payment | self.status_cancelled | refused,
+        )
+        self.assertFalse(
+            order.status_path_ids.filtered(lambda s: s.category == "cancel")
+        )
+        order.action_set_status(refused.id, cancel_reason_id=self.cancel_reason.id)
+        self.assertEqual(
+            order.status_path_ids.filtered(lambda s: s.category == "cancel"), refused
         )
 
     def test_path_of_completed_and_cancelled_orders(self):

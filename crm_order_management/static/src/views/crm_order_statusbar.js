@@ -8,9 +8,11 @@ import {
 /**
  * The order's status bar: the statuses of the workflow (the domain of the field,
  * status_path_ids), of which only those the user may move the order to
- * (allowed_status_ids) are clickable; clicking the cancel status opens the
- * cancellation dialog (action_cancel), which asks for the reason, instead of
- * writing the status. The server checks every change anyway.
+ * (allowed_status_ids) are clickable. Cancelled statuses are on the path only
+ * when the order is in one (the Cancel Order button cancels); a click on a cancel
+ * status, whenever one is shown and allowed, opens the cancellation dialog
+ * (action_cancel), which asks for the reason, instead of writing the status. The
+ * server checks every change anyway.
  */
 export class CrmOrderStatusBarField extends StatusBarField {
     static template = "crm_order_management.StatusBarField";
