@@ -3,7 +3,7 @@
 the columns and labels (issue 10)."""
 
 import ast
-from datetime import date
+from datetime import date, timedelta
 
 from lxml import etree
 
@@ -250,6 +250,108 @@ class TestCrmOrderDemoMetrics(TransactionCase):
                 ),
                 len(starts),
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderDemoChatter(TransactionCase):
+    """The demo orders' chatters tell their history as Odoo's tracking would have
+    told it: the creation, then each status change, backdated and signed by who
+    made it (the demo is loaded with tracking disabled)."""
+
+    def test_demo_order_chatter_tells_its_history(self):
+        ref = self.env.ref
+        order = ref("crm_order_management.order_002_demo")
+        history = order.status_history_ids.sorted(lambda h: (h.date, h.id))
+        messages = order.message_ids.sorted("id")
+        self.assertEqual(len(history), 5)
+        self.assertEqual(len(messages), len(history))
+        self.assertEqual(messages.mapped("date"), history.mapped("date"))
+        # the demo's moments, from its creation: 170 d 10 h before the
+        # installation, then 166 d 23 h, 162 d 5 h, 158 d 7 h and 154 d 20 h before
+        # (in minutes: each is taken from the clock as the demo loads)
+        minute = timedelta(minutes=1)
+        self.assertEqual(
+            [round((m.date - messages[0].date) / minute) for m in messages[1:]],
+            [
+                timedelta(days=3, hours=11) // minute,
+                timedelta(days=8, hours=5) // minute,
+                timedelta(days=12, hours=3) // minute,
+                timedelta(days=15, hours=14) // minute,
+            ],
+        )
+        marc = ref("base.user_demo").partner_id
+        note = ref("mail.mt_note")
+        self.assertRecordValues(
+            messages,
+            [
+                {
+                    "author_id": marc.id,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "model": "crm.order",
+                    "res_id": order.id,
+                }
+            ]
+            * 5,
+        )
+        self.assertEqual(str(messages[0].body), "<p>Customer Order created</p>")
+        self.assertFalse(messages[0].tracking_value_ids)
+        status_field = self.env["ir.model.fields"]._get("crm.order", "status_id")
+        names = [
+            "Draft",
+            "Awaiting Payment",
+            "Awaiting Shipment",
+            "Awaiting Receipt",
+            "Completed",
+        ]
+        statuses = [
+            ref(f"crm_order_management.order_status_{xmlid}")
+            for xmlid in (
+                "draft",
+                "awaiting_payment",
+                "awaiting_shipment",
+                "awaiting_receipt",
+                "completed",
+            )
+        ]
+        for index, message in enumerate(messages[1:]):
+            with self.subTest(change=f"{names[index]} → {names[index + 1]}"):
+                self.assertFalse(message.body)
+                self.assertRecordValues(
+                    message.tracking_value_ids,
+                    [
+                        {
+                            "field_id": status_field.id,
+                            "old_value_char": names[index],
+                            "new_value_char": names[index + 1],
+                            "old_value_integer": statuses[index].id,
+                            "new_value_integer": statuses[index + 1].id,
+                        }
+                    ],
+                )
+        # once only: a second call leaves the chatters as they are
+        count = self.env["mail.message"].search_count([("model", "=", "crm.order")])
+        self.env["crm.order"]._demo_log_history()
+        self.assertEqual(
+            self.env["mail.message"].search_count([("model", "=", "crm.order")]), count
+        )
+
+    def test_every_demo_order_has_one_message_per_history_row(self):
+        demo_ids = (
+            self.env["ir.model.data"]
+            .search(
+                [("module", "=", "crm_order_management"), ("model", "=", "crm.order")]
+            )
+            .mapped("res_id")
+        )
+        orders = self.env["crm.order"].browse(demo_ids)
+        self.assertEqual(len(orders), 87)
+        for order in orders:
+            with self.subTest(order=order.name):
+                self.assertEqual(
+                    sorted(order.message_ids.mapped("date")),
+                    sorted(order.status_history_ids.mapped("date")),
+                )
 
 
 @tagged("post_install", "-at_install")
