@@ -505,13 +505,66 @@ class TestCrmOrderViewDetails(CrmOrderCommon):
         self.assertEqual(field.get("invisible"), "not crm_satisfaction")
 
     def test_transitions_say_everyone_and_all_types_when_empty(self):
+        # The list shows what the sets mean on every row, edited or not: labels
+        # computed from them; the form edits the sets themselves
+        (listing,) = self._view_nodes(
+            "crm_order_management.crm_order_transition_view_list", "/list"
+        )
+        self.assertIsNone(listing.get("editable"))
+        self.assertEqual(
+            [
+                (node.get("name"), node.get("string"))
+                for node in listing.xpath("field[@name != 'sequence']")
+                if node.get("name").endswith(("label", "_ids"))
+            ],
+            [("group_label", "Allowed Groups"), ("order_type_label", "Order Types")],
+        )
         nodes = self._view_nodes(
-            "crm_order_management.crm_order_transition_view_list",
+            "crm_order_management.crm_order_transition_view_form",
             "//field[@name='group_ids' or @name='order_type_ids']",
         )
         self.assertEqual(
             [(node.get("name"), node.get("placeholder")) for node in nodes],
             [("group_ids", "Everyone"), ("order_type_ids", "All types")],
+        )
+        action = self.env.ref("crm_order_management.crm_order_transition_action")
+        self.assertEqual(action.view_mode, "list,form")
+
+        Transition = self.env["crm.order.transition"]
+        for_all = Transition.create(
+            {
+                "from_status_id": self.status_shipment.id,
+                "to_status_id": self.status_draft.id,
+            }
+        )
+        for_some = Transition.create(
+            {
+                "from_status_id": self.status_receipt.id,
+                "to_status_id": self.status_draft.id,
+                "group_ids": [
+                    Command.set(self.env.ref("sales_team.group_sale_manager").ids)
+                ],
+                "order_type_ids": [
+                    Command.set((self.type_new | self.type_returning).ids)
+                ],
+            }
+        )
+        # as the list reads them
+        rows = (for_all | for_some).web_read(
+            {"group_label": {}, "order_type_label": {}}
+        )
+        self.assertEqual(
+            [(row["group_label"], row["order_type_label"]) for row in rows],
+            [
+                ("Everyone", "All types"),
+                ("Sales / Administrator", "New Customer, Returning Customer"),
+            ],
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        in_chinese = for_all.with_context(lang="zh_CN")
+        self.assertEqual(
+            (in_chinese.group_label, in_chinese.order_type_label),
+            ("所有人", "所有类型"),
         )
 
     def test_kanban_sums_in_currency(self):
