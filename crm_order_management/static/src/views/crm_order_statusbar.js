@@ -1,3 +1,5 @@
+import { useEffect } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import {
@@ -21,6 +23,16 @@ export class CrmOrderStatusBarField extends StatusBarField {
         super.setup();
         this.action = useService("action");
         this.orm = useService("orm");
+        // The status bar computes its items when it renders, except while it fits
+        // them to its width (until the next frame): statuses loaded in that window
+        // were not shown, and a cancelled order's bar kept the path it had before
+        // (without Cancelled). Render once more on the frame after new statuses.
+        useEffect(
+            () => {
+                browser.requestAnimationFrame(() => this.render());
+            },
+            () => [this.specialData.data]
+        );
     }
 
     isLocked(item) {
