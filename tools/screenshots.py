@@ -1,6 +1,6 @@
-"""Screenshots of the running addon for the README: the order form, the orders kanban,
-a customer form, the order metrics graph and an order in the customer portal, taken
-with headless Chromium.
+"""Screenshots of the running addon for the README: the order form, the status bar of
+an order in progress, the orders kanban, a customer form, the order metrics graph and
+an order in the customer portal, taken with headless Chromium.
 
     make screenshots                      # the database of `make run`, on its port
     bash tools/bench.sh tools/screenshots.py --url http://127.0.0.1:8085 --db shots_dev
@@ -9,7 +9,8 @@ with headless Chromium.
 It starts nothing but Chromium: an Odoo server must be serving the database, with the
 addon's demo data and computed metrics (Reporting > Recompute Metrics). The script logs
 in over HTTP, picks a completed, rated order (the one with the most lines and
-follow-ups, or --order), drives Chromium over the DevTools protocol (websocket-client,
+follow-ups, or --order) and an order awaiting shipment for the status bar (the latest,
+or --statusbar-order), drives Chromium over the DevTools protocol (websocket-client,
 from Odoo's requirements) and writes the PNGs into crm_order_management/static/
 description/. Standard library otherwise; Pillow, when present, shrinks large files.
 """
@@ -146,6 +147,37 @@ def pick_order(odoo, name=None):
     )
 
 
+def pick_order_in_progress(odoo, name=None):
+    """The order whose status bar is shown: ``name``, else the latest order
+    awaiting shipment (past steps behind it, two to go to Completed)."""
+    if name:
+        domain = [("name", "=", name)]
+    else:
+        (status,) = odoo.call(
+            "ir.model.data",
+            "search_read",
+            [
+                ("module", "=", "crm_order_management"),
+                ("name", "=", "order_status_awaiting_shipment"),
+            ],
+            fields=["res_id"],
+        )
+        domain = [("status_id", "=", status["res_id"])]
+    orders = odoo.call(
+        "crm.order",
+        "search_read",
+        domain,
+        fields=["name"],
+        order="date_order desc, id desc",
+        limit=1,
+    )
+    if not orders:
+        raise SystemExit(
+            f"no order {name}" if name else "no order awaiting shipment: demo data?"
+        )
+    return orders[0]
+
+
 class Chromium:
     """A headless Chromium driven over the DevTools protocol."""
 
@@ -240,10 +272,13 @@ class Chromium:
         self.wait_for_selector(selector)
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
 
-    def screenshot(self, path):
-        data = base64.b64decode(
-            self.send("Page.captureScreenshot", format="png")["data"]
-        )
+    def screenshot(self, path, clip=None):
+        """A PNG of the page, or of the ``clip`` rectangle of it (x, y, width,
+        height in CSS pixels)."""
+        params = {"format": "png"}
+        if clip:
+            params["clip"] = {**clip, "scale": 1}
+        data = base64.b64decode(self.send("Page.captureScreenshot", **params)["data"])
         path.write_bytes(shrink(data))
         return path
 
@@ -291,7 +326,7 @@ def find_chromium(given):
     raise SystemExit(f"Chromium not found (looked for {', '.join(CHROMIUM_NAMES)})")
 
 
-def shots(order):
+def shots(order, order_in_progress):
     """(file name, URL path, selector to wait for, selector to click or None,
     selector to wait for after the click) of each screenshot."""
     order_action = ACTION % "crm_order_action"
@@ -300,6 +335,13 @@ def shots(order):
             "screenshot_order_form.png",
             f"/odoo/{order_action}/{order['id']}",
             ".o_form_view .o_field_widget[name=line_ids] .o_data_row",
+            None,
+            None,
+        ),
+        (
+            "screenshot_statusbar.png",
+            f"/odoo/{order_action}/{order_in_progress['id']}",
+            ".o_form_view .o_form_statusbar button[name=action_next_status]",
             None,
             None,
         ),
@@ -363,6 +405,30 @@ LATE_PARTS = {
 }
 
 
+# Cropped to a part of the page: its selector, and the margin kept around it (px)
+CLIPS = {
+    "screenshot_statusbar.png": (".o_form_view .o_form_statusbar", 8),
+}
+
+
+def clip_of(browser, selector, margin):
+    """The rectangle of the element ``selector``, with ``margin`` around it."""
+    rect = browser.evaluate(
+        f"""(() => {{
+            const r = document.querySelector({json.dumps(selector)})
+                .getBoundingClientRect();
+            return {{x: r.left, y: r.top, width: r.width, height: r.height}};
+        }})()"""
+    )
+    x, y = max(rect["x"] - margin, 0), max(rect["y"] - margin, 0)
+    return {
+        "x": x,
+        "y": y,
+        "width": rect["x"] + rect["width"] + margin - x,
+        "height": rect["y"] + rect["height"] + margin - y,
+    }
+
+
 def take(browser, odoo, session_id, shots_list, out, only):
     host = urllib.parse.urlsplit(odoo.url).hostname
     browser.send(
@@ -384,7 +450,8 @@ def take(browser, odoo, session_id, shots_list, out, only):
             browser.click(click)
             browser.wait_for_selector(clicked)
         browser.settle()
-        written = browser.screenshot(out / name)
+        clip = clip_of(browser, *CLIPS[name]) if name in CLIPS else None
+        written = browser.screenshot(out / name, clip)
         size = written.stat().st_size
         print(f"{written}: {size // 1024} KB")
 
@@ -404,6 +471,10 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--order", help="number of the order to show (default: picked)")
+    parser.add_argument(
+        "--statusbar-order",
+        help="number of the order whose status bar is shown (default: picked)",
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=900)
@@ -421,6 +492,8 @@ def main():
     session_id = odoo.login(args.login, args.password)
     order = pick_order(odoo, args.order)
     print(f"order shown: {order['name']} ({order['partner_id'][1]})")
+    order_in_progress = pick_order_in_progress(odoo, args.statusbar_order)
+    print(f"status bar of: {order_in_progress['name']}")
     args.out.mkdir(parents=True, exist_ok=True)
 
     portal_order = portal_order_id(odoo)
@@ -428,7 +501,14 @@ def main():
     portal_session = portal.login(args.portal_login, args.portal_password)
     browser = Chromium(find_chromium(args.chromium), args.width, args.height)
     try:
-        take(browser, odoo, session_id, shots(order), args.out, args.only)
+        take(
+            browser,
+            odoo,
+            session_id,
+            shots(order, order_in_progress),
+            args.out,
+            args.only,
+        )
         take(
             browser,
             portal,

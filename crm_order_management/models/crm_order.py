@@ -263,8 +263,9 @@ class CrmOrder(models.Model):
         "crm.order.status",
         compute="_compute_allowed_status_ids",
         help="The statuses the status bar shows: the workflow of the order's type "
-        "(every status its transitions link, cancelled ones aside), the current "
-        "status and the statuses the current user may move the order to.",
+        "(every status its transitions link), the current status and the statuses "
+        "the current user may move the order to; cancelled statuses only when the "
+        "order is in one (cancelling goes through the Cancel Order button).",
     )
     next_status_id = fields.Many2one(
         "crm.order.status",
@@ -501,10 +502,13 @@ class CrmOrder(models.Model):
                 lambda t, o=order: not t.order_type_ids
                 or o.order_type_id in t.order_type_ids
             )
-            workflow = (of_type.from_status_id | of_type.to_status_id).filtered(
-                lambda s: s.active and s.category != "cancel"
-            )
-            order.status_path_ids = (workflow | order.status_id | allowed).sorted()
+            # Cancelled statuses are not steps of the path: like sale's "Cancelled"
+            # (statusbar_visible) and CRM's "Lost", they are reached by a button
+            # (Cancel Order) and shown only on an order that is in one.
+            workflow = (
+                of_type.from_status_id | of_type.to_status_id | allowed
+            ).filtered(lambda s: s.active and s.category != "cancel")
+            order.status_path_ids = (workflow | order.status_id).sorted()
             order.next_status_id = allowed.filtered(
                 lambda s: s.category in ("open", "done")
             )[:1]
@@ -2025,3 +2029,67 @@ class CrmOrder(models.Model):
                 for line in self.line_ids
             ],
         }
+
+    # ------------------------------------------------------------
+    # DEMO DATA
+    # ------------------------------------------------------------
+
+    @api.model
+    def _demo_log_history(self):
+        """Tell the demo orders' status history in their chatters, as Odoo's
+        tracking would have told it had the orders been made at their dates. The
+        demo is loaded with tracking disabled (its messages would be dated at the
+        installation): for each row of an order's history, oldest first, its
+        creation message ("Customer Order created") or a tracking of the status
+        (a mail.tracking.value on status_id, as ``_message_track`` logs it), dated
+        at the row's date and written by the partner of the user who made the
+        change. Orders whose chatter already has a logged message are left as they
+        are, so that calling it again changes nothing. Called by the demo data."""
+        demo_ids = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search(
+                [("module", "=", "crm_order_management"), ("model", "=", self._name)]
+            )
+            .mapped("res_id")
+        )
+        orders = self.browse(demo_ids).sudo().exists()
+        logged = {
+            res_id
+            for [res_id] in self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", orders.ids),
+                    ("message_type", "=", "notification"),
+                ],
+                ["res_id"],
+            )
+        }
+        status_field = self.fields_get(
+            ["status_id"], attributes=("string", "type", "selection", "currency_field")
+        )["status_id"]
+        Tracking = self.env["mail.tracking.value"]
+        for order in orders.sorted("id"):
+            if order.id in logged:
+                continue
+            for row in order.status_history_ids.sorted(lambda h: (h.date, h.id)):
+                author = row.user_id.partner_id.id
+                if row.status_from_id:
+                    values = Tracking._create_tracking_values(
+                        row.status_from_id,
+                        row.status_to_id,
+                        "status_id",
+                        status_field,
+                        order,
+                    )
+                    message = order._message_log(
+                        author_id=author,
+                        tracking_value_ids=[fields.Command.create(values)],
+                    )
+                else:
+                    message = order._message_log(
+                        body=order._creation_message(), author_id=author
+                    )
+                message.date = row.date

@@ -28,6 +28,17 @@ class CrmOrderTransition(models.Model):
         string="Order Types",
         help="Order types this transition applies to. Empty: every type.",
     )
+    # What the list shows of the two sets, saying what an empty one means
+    group_label = fields.Char(
+        string="Allowed Groups Shown",
+        compute="_compute_labels",
+        help="The allowed groups, or 'Everyone' when the transition names none.",
+    )
+    order_type_label = fields.Char(
+        string="Order Types Shown",
+        compute="_compute_labels",
+        help="The order types, or 'All types' when the transition names none.",
+    )
     manual = fields.Boolean(
         string="By Users",
         default=True,
@@ -70,6 +81,17 @@ class CrmOrderTransition(models.Model):
                 transition.from_status_id.name or "",
                 transition.to_status_id.name or "",
             )
+
+    @api.depends("group_ids", "order_type_ids")
+    @api.depends_context("lang")
+    def _compute_labels(self):
+        for transition in self:
+            transition.group_label = ", ".join(
+                transition.group_ids.mapped("display_name")
+            ) or self.env._("Everyone")
+            transition.order_type_label = ", ".join(
+                transition.order_type_ids.mapped("display_name")
+            ) or self.env._("All types")
 
     def _applies_to(self, order_type, user):
         """The transitions of ``self`` that ``user`` may make on orders of

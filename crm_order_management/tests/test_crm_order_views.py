@@ -3,7 +3,7 @@
 the columns and labels (issue 10)."""
 
 import ast
-from datetime import date
+from datetime import date, timedelta
 
 from lxml import etree
 
@@ -253,6 +253,108 @@ class TestCrmOrderDemoMetrics(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
+class TestCrmOrderDemoChatter(TransactionCase):
+    """The demo orders' chatters tell their history as Odoo's tracking would have
+    told it: the creation, then each status change, backdated and signed by who
+    made it (the demo is loaded with tracking disabled)."""
+
+    def test_demo_order_chatter_tells_its_history(self):
+        ref = self.env.ref
+        order = ref("crm_order_management.order_002_demo")
+        history = order.status_history_ids.sorted(lambda h: (h.date, h.id))
+        messages = order.message_ids.sorted("id")
+        self.assertEqual(len(history), 5)
+        self.assertEqual(len(messages), len(history))
+        self.assertEqual(messages.mapped("date"), history.mapped("date"))
+        # the demo's moments, from its creation: 170 d 10 h before the
+        # installation, then 166 d 23 h, 162 d 5 h, 158 d 7 h and 154 d 20 h before
+        # (in minutes: each is taken from the clock as the demo loads)
+        minute = timedelta(minutes=1)
+        self.assertEqual(
+            [round((m.date - messages[0].date) / minute) for m in messages[1:]],
+            [
+                timedelta(days=3, hours=11) // minute,
+                timedelta(days=8, hours=5) // minute,
+                timedelta(days=12, hours=3) // minute,
+                timedelta(days=15, hours=14) // minute,
+            ],
+        )
+        marc = ref("base.user_demo").partner_id
+        note = ref("mail.mt_note")
+        self.assertRecordValues(
+            messages,
+            [
+                {
+                    "author_id": marc.id,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "model": "crm.order",
+                    "res_id": order.id,
+                }
+            ]
+            * 5,
+        )
+        self.assertEqual(str(messages[0].body), "<p>Customer Order created</p>")
+        self.assertFalse(messages[0].tracking_value_ids)
+        status_field = self.env["ir.model.fields"]._get("crm.order", "status_id")
+        names = [
+            "Draft",
+            "Awaiting Payment",
+            "Awaiting Shipment",
+            "Awaiting Receipt",
+            "Completed",
+        ]
+        statuses = [
+            ref(f"crm_order_management.order_status_{xmlid}")
+            for xmlid in (
+                "draft",
+                "awaiting_payment",
+                "awaiting_shipment",
+                "awaiting_receipt",
+                "completed",
+            )
+        ]
+        for index, message in enumerate(messages[1:]):
+            with self.subTest(change=f"{names[index]} → {names[index + 1]}"):
+                self.assertFalse(message.body)
+                self.assertRecordValues(
+                    message.tracking_value_ids,
+                    [
+                        {
+                            "field_id": status_field.id,
+                            "old_value_char": names[index],
+                            "new_value_char": names[index + 1],
+                            "old_value_integer": statuses[index].id,
+                            "new_value_integer": statuses[index + 1].id,
+                        }
+                    ],
+                )
+        # once only: a second call leaves the chatters as they are
+        count = self.env["mail.message"].search_count([("model", "=", "crm.order")])
+        self.env["crm.order"]._demo_log_history()
+        self.assertEqual(
+            self.env["mail.message"].search_count([("model", "=", "crm.order")]), count
+        )
+
+    def test_every_demo_order_has_one_message_per_history_row(self):
+        demo_ids = (
+            self.env["ir.model.data"]
+            .search(
+                [("module", "=", "crm_order_management"), ("model", "=", "crm.order")]
+            )
+            .mapped("res_id")
+        )
+        orders = self.env["crm.order"].browse(demo_ids)
+        self.assertEqual(len(orders), 87)
+        for order in orders:
+            with self.subTest(order=order.name):
+                self.assertEqual(
+                    sorted(order.message_ids.mapped("date")),
+                    sorted(order.status_history_ids.mapped("date")),
+                )
+
+
+@tagged("post_install", "-at_install")
 class TestCrmOrderMetricsList(CrmOrderCommon):
     """The metrics list fits 1366 px: short headers (the tooltip gives the full
     label), the inputs of the formulas shown, the counts behind them optional, and
@@ -403,13 +505,66 @@ class TestCrmOrderViewDetails(CrmOrderCommon):
         self.assertEqual(field.get("invisible"), "not crm_satisfaction")
 
     def test_transitions_say_everyone_and_all_types_when_empty(self):
+        # The list shows what the sets mean on every row, edited or not: labels
+        # computed from them; the form edits the sets themselves
+        (listing,) = self._view_nodes(
+            "crm_order_management.crm_order_transition_view_list", "/list"
+        )
+        self.assertIsNone(listing.get("editable"))
+        self.assertEqual(
+            [
+                (node.get("name"), node.get("string"))
+                for node in listing.xpath("field[@name != 'sequence']")
+                if node.get("name").endswith(("label", "_ids"))
+            ],
+            [("group_label", "Allowed Groups"), ("order_type_label", "Order Types")],
+        )
         nodes = self._view_nodes(
-            "crm_order_management.crm_order_transition_view_list",
+            "crm_order_management.crm_order_transition_view_form",
             "//field[@name='group_ids' or @name='order_type_ids']",
         )
         self.assertEqual(
             [(node.get("name"), node.get("placeholder")) for node in nodes],
             [("group_ids", "Everyone"), ("order_type_ids", "All types")],
+        )
+        action = self.env.ref("crm_order_management.crm_order_transition_action")
+        self.assertEqual(action.view_mode, "list,form")
+
+        Transition = self.env["crm.order.transition"]
+        for_all = Transition.create(
+            {
+                "from_status_id": self.status_shipment.id,
+                "to_status_id": self.status_draft.id,
+            }
+        )
+        for_some = Transition.create(
+            {
+                "from_status_id": self.status_receipt.id,
+                "to_status_id": self.status_draft.id,
+                "group_ids": [
+                    Command.set(self.env.ref("sales_team.group_sale_manager").ids)
+                ],
+                "order_type_ids": [
+                    Command.set((self.type_new | self.type_returning).ids)
+                ],
+            }
+        )
+        # as the list reads them
+        rows = (for_all | for_some).web_read(
+            {"group_label": {}, "order_type_label": {}}
+        )
+        self.assertEqual(
+            [(row["group_label"], row["order_type_label"]) for row in rows],
+            [
+                ("Everyone", "All types"),
+                ("Sales / Administrator", "New Customer, Returning Customer"),
+            ],
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        in_chinese = for_all.with_context(lang="zh_CN")
+        self.assertEqual(
+            (in_chinese.group_label, in_chinese.order_type_label),
+            ("所有人", "所有类型"),
         )
 
     def test_kanban_sums_in_currency(self):
@@ -498,17 +653,39 @@ class TestCrmOrderStatusPath(CrmOrderCommon):
     def test_path_of_a_draft_order(self):
         order = self._order()
         self.assertEqual(order.order_type_id, self.type_new)
+        # Cancelled is not a step of the path, although the salesperson may cancel:
+        # the Cancel Order button (cancel_status_id) does it, as in sale and crm
         self.assertEqual(
             order.status_path_ids,
             self.status_draft
             | self.status_payment
             | self.status_shipment
             | self.status_receipt
-            | self.status_completed
-            | self.status_cancelled,
+            | self.status_completed,
         )
         self.assertEqual(
             order.allowed_status_ids, self.status_payment | self.status_cancelled
+        )
+        self.assertEqual(order.cancel_status_id, self.status_cancelled)
+
+    def test_path_shows_a_cancel_status_only_on_an_order_in_it(self):
+        refused = self.env["crm.order.status"].create(
+            {"name": "Refused by the Customer", "category": "cancel", "sequence": 95}
+        )
+        self.env["crm.order.transition"].create(
+            {"from_status_id": self.status_draft.id, "to_status_id": refused.id}
+        )
+        order = self._order()
+        self.assertEqual(
+            order.allowed_status_ids,
+            self.status_payment | self.status_cancelled | refused,
+        )
+        self.assertFalse(
+            order.status_path_ids.filtered(lambda s: s.category == "cancel")
+        )
+        order.action_set_status(refused.id, cancel_reason_id=self.cancel_reason.id)
+        self.assertEqual(
+            order.status_path_ids.filtered(lambda s: s.category == "cancel"), refused
         )
 
     def test_path_of_completed_and_cancelled_orders(self):

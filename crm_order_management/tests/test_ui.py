@@ -163,8 +163,9 @@ class TestUi(HttpCase):
 
     def test_status_path_tour(self):
         """On a draft order, the status bar shows the workflow's path with only
-        the allowed statuses clickable, the main button names its target, and
-        clicking Cancelled opens the dialog that asks for the reason."""
+        the allowed statuses clickable and no Cancelled, the main button names its
+        target, and the Cancel Order button opens the dialog that asks for the
+        reason; the cancelled order's bar then shows Cancelled."""
         order = (
             self.env["crm.order"]
             .with_user(self.salesman)

@@ -1,3 +1,5 @@
+import { useEffect } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import {
@@ -8,9 +10,11 @@ import {
 /**
  * The order's status bar: the statuses of the workflow (the domain of the field,
  * status_path_ids), of which only those the user may move the order to
- * (allowed_status_ids) are clickable; clicking the cancel status opens the
- * cancellation dialog (action_cancel), which asks for the reason, instead of
- * writing the status. The server checks every change anyway.
+ * (allowed_status_ids) are clickable. Cancelled statuses are on the path only
+ * when the order is in one (the Cancel Order button cancels); a click on a cancel
+ * status, whenever one is shown and allowed, opens the cancellation dialog
+ * (action_cancel), which asks for the reason, instead of writing the status. The
+ * server checks every change anyway.
  */
 export class CrmOrderStatusBarField extends StatusBarField {
     static template = "crm_order_management.StatusBarField";
@@ -19,6 +23,16 @@ export class CrmOrderStatusBarField extends StatusBarField {
         super.setup();
         this.action = useService("action");
         this.orm = useService("orm");
+        // The status bar computes its items when it renders, except while it fits
+        // them to its width (until the next frame): statuses loaded in that window
+        // were not shown, and a cancelled order's bar kept the path it had before
+        // (without Cancelled). Render once more on the frame after new statuses.
+        useEffect(
+            () => {
+                browser.requestAnimationFrame(() => this.render());
+            },
+            () => [this.specialData.data]
+        );
     }
 
     isLocked(item) {

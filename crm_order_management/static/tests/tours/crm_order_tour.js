@@ -322,7 +322,8 @@ registry.category("web_tour.tours").add("crm_order_management_recompute_tour", {
 });
 
 // The order's status bar: the workflow's path, only the allowed statuses
-// clickable; clicking Cancelled opens the dialog that asks for the reason.
+// clickable, Cancelled out of the path (the Cancel Order button opens the dialog
+// that asks for the reason) until the order is cancelled.
 registry.category("web_tour.tours").add("crm_order_management_status_path_tour", {
     steps: () => [
         {
@@ -331,6 +332,12 @@ registry.category("web_tour.tours").add("crm_order_management_status_path_tour",
                 ".o_field_statusbar .o_statusbar_status" +
                 ":has(button:contains(Draft)[aria-checked=true])" +
                 ":has(button:contains(Awaiting Receipt)):has(button:contains(Completed))",
+        },
+        {
+            content: "Cancelled is not a step of a draft order's path",
+            trigger:
+                ".o_field_statusbar:has(.o_statusbar_status button:contains(Completed))" +
+                ":not(:has(.o_statusbar_status :contains(Cancelled)))",
         },
         {
             content: "A status further on the path is shown, not clickable",
@@ -347,8 +354,8 @@ registry.category("web_tour.tours").add("crm_order_management_status_path_tour",
                 ":contains(Move to):contains(Awaiting Payment)",
         },
         {
-            content: "Click Cancelled on the status bar",
-            trigger: ".o_statusbar_status button:contains(Cancelled):enabled",
+            content: "Cancel with the Cancel Order button",
+            trigger: ".o_statusbar_buttons button[name=action_cancel]",
             run: "click",
         },
         {
@@ -367,10 +374,11 @@ registry.category("web_tour.tours").add("crm_order_management_status_path_tour",
             run: "click",
         },
         {
-            content: "The order is cancelled",
+            content: "The order is cancelled: its bar shows Cancelled beside the path",
             trigger:
-                ".o_form_view:not(:has(.modal)) " +
-                ".o_statusbar_status button[aria-checked=true]:contains(Cancelled)",
+                ".o_form_view:not(:has(.modal)) .o_statusbar_status" +
+                ":has(button[aria-checked=true]:contains(Cancelled))" +
+                ":has(button:contains(Completed))",
         },
         {
             content: "with its reason",
