@@ -280,10 +280,21 @@ class CrmOrder(models.Model):
     # PAYMENTS AND STATUSES
     # ------------------------------------------------------------
 
-    def _move_on_when_paid(self, trigger):
+    def _move_on_when_paid(self, invoice, payment=None):
         """Orders fully paid leave a status configured for it (Awaiting Payment by
         default) through the workflow engine, as a system change triggered by the
-        invoice, whoever registered the payment."""
+        payment (the invoice when it was paid without one: a bank statement line,
+        a journal entry), whoever registered it. ``invoice`` is the invoice whose
+        payment completed the orders' payment."""
+        trigger = payment or invoice
+        if payment:
+            paid_by = self.env._(
+                "payment %(payment)s of %(invoice)s",
+                payment=payment.name,
+                invoice=invoice.name,
+            )
+        else:
+            paid_by = invoice.name
         for order in self.sudo():
             status = order.status_id
             target = status.paid_next_status_id
@@ -293,9 +304,9 @@ class CrmOrder(models.Model):
                 # a payment is never refused for the order's configuration
                 order.message_post(
                     body=self.env._(
-                        "Fully paid (%(invoice)s), but no transition allows the "
+                        "Fully paid (%(paid_by)s), but no transition allows the "
                         "system to move it from %(status)s to %(target)s.",
-                        invoice=trigger.name,
+                        paid_by=paid_by,
                         status=status.name,
                         target=target.name,
                     ),
@@ -307,8 +318,8 @@ class CrmOrder(models.Model):
             order._change_status(target, automatic=True, trigger=trigger)
             order.message_post(
                 body=self.env._(
-                    "Fully paid (%(invoice)s): moved to %(status)s.",
-                    invoice=trigger.name,
+                    "Fully paid (%(paid_by)s): moved to %(status)s.",
+                    paid_by=paid_by,
                     status=target.name,
                 ),
                 subtype_xmlid="mail.mt_note",
