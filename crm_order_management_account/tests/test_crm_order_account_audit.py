@@ -7,6 +7,10 @@ is worked by hand."""
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tests.common import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+from odoo.addons.crm_order_management.tests.common import XmlrpcMixin
 
 from .test_crm_order_account import CrmOrderAccountCommon
 
@@ -37,6 +41,94 @@ class CrmOrderInvoicedCommon(CrmOrderAccountCommon):
             (line.product_id, line.quantity, line.crm_order_line_ids)
             for line in moves.invoice_line_ids
         ]
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderReversal(CrmOrderInvoicedCommon):
+    """Odoo's reversal wizard (account.move.reversal), as an accountant: the credit
+    note, and with "Reverse and Create Invoice" the new invoice, keep the links to
+    the order lines."""
+
+    def _two_lines(self):
+        # 3 desks at 100 + 15 % = 345; 2 lamps at 110 tax included (200 + 20) = 220
+        order, invoice = self._invoiced(
+            [(self.desk, 3, 100.0, 0.0), (self.lamp, 2, 110.0, 0.0)]
+        )
+        self.assertEqual(invoice.amount_total, 565.0)
+        self.assertEqual(order.amount_total, 565.0)
+        self.assertEqual(order.line_ids.mapped("qty_invoiced"), [3.0, 2.0])
+        return order, invoice
+
+    def test_reverse(self):
+        order, invoice = self._two_lines()
+        desk_line, lamp_line = order.line_ids
+        wizard = self._reversal(invoice, self.accountant)
+        action = wizard.refund_moves()
+        refund = wizard.new_move_ids
+        self.assertEqual(action["res_id"], refund.id)
+        self.assertEqual(
+            (refund.move_type, refund.state, refund.amount_total),
+            ("out_refund", "draft", 565.0),
+        )
+        self.assertEqual(
+            self._links(refund),
+            [(self.desk, 3.0, desk_line), (self.lamp, 2.0, lamp_line)],
+        )
+        # 3 - 3 and 2 - 2: everything is to invoice again
+        self.assertEqual(order.line_ids.mapped("qty_invoiced"), [0.0, 0.0])
+        self.assertEqual(order.line_ids.mapped("qty_to_invoice"), [3.0, 2.0])
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.assertEqual(order.invoice_ids, invoice | refund)
+        self.assertEqual(order.invoice_count, 2)
+        self.assertEqual(refund.crm_order_ids, order)
+        refund.action_post()
+        self.assertEqual(order.line_ids.mapped("qty_invoiced"), [0.0, 0.0])
+        self.assertEqual(order.payment_state, "not_paid")
+
+    def test_reverse_and_create_invoice(self):
+        order, invoice = self._two_lines()
+        desk_line, lamp_line = order.line_ids
+        wizard = self._reversal(invoice, self.accountant)
+        action = wizard.modify_moves()
+        new_invoice = wizard.new_move_ids
+        self.assertEqual(action["res_id"], new_invoice.id)
+        refund = invoice.reversal_move_ids
+        # the credit note is posted and cancels the invoice; the new one is a draft
+        self.assertEqual(
+            (refund.move_type, refund.state, refund.amount_total),
+            ("out_refund", "posted", 565.0),
+        )
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(
+            (new_invoice.move_type, new_invoice.state, new_invoice.amount_total),
+            ("out_invoice", "draft", 565.0),
+        )
+        expected = [(self.desk, 3.0, desk_line), (self.lamp, 2.0, lamp_line)]
+        self.assertEqual(self._links(refund), expected)
+        self.assertEqual(self._links(new_invoice), expected)
+        # 3 - 3 + 3 and 2 - 2 + 2
+        self.assertEqual(order.line_ids.mapped("qty_invoiced"), [3.0, 2.0])
+        self.assertEqual(order.line_ids.mapped("qty_to_invoice"), [0.0, 0.0])
+        self.assertEqual(order.invoice_status, "invoiced")
+        self.assertEqual(order.invoice_ids, invoice | refund | new_invoice)
+        self.assertEqual(order.invoice_count, 3)
+        # the reversal is no payment: 565 - 565 invoiced, nothing received
+        self.assertEqual(order.payment_state, "not_paid")
+        self.assertEqual(order.status_id, self.status_payment)
+        self.assertFalse(self._moves_to_shipment(order))
+
+        # the new invoice, posted and paid, pays the order and moves it, once
+        new_invoice.action_post()
+        self.assertEqual(order.payment_state, "not_paid")
+        payment = self._pay(new_invoice, user=self.accountant)
+        self.assertEqual(order.payment_state, "paid")
+        self.assertEqual(order.status_id, self.status_shipment)
+        (move,) = self._moves_to_shipment(order)
+        self.assertEqual(
+            (move.change_type, move.user_id, move.trigger_ref),
+            ("system", self.accountant, payment),
+        )
+        self.assertEqual(order.line_ids.mapped("qty_invoiced"), [3.0, 2.0])
 
 
 @tagged("post_install", "-at_install")
@@ -168,3 +260,70 @@ class TestCrmOrderPaymentTriggers(CrmOrderInvoicedCommon):
             self._paid_notes(order),
             [f"Fully paid ({invoice.name}): moved to Awaiting Shipment."],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderAccountXmlrpc(
+    XmlrpcMixin, AccountTestInvoicingHttpCommon, CrmOrderInvoicedCommon
+):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="crm_acc_sales_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.company.id,
+        )
+
+    def test_context_defaults_link_nothing(self):
+        """The links between invoice lines and order lines are never a default of
+        the client's context."""
+        order = self._order([(self.desk, 2, 100.0, 0.0)])
+        context = {"default_crm_order_line_ids": [[6, 0, order.line_ids.ids]]}
+        invoice_id = self.rpc(
+            self.accountant,
+            "account.move",
+            "create",
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    [0, 0, {"name": "cheap", "quantity": 2, "price_unit": 0.01}]
+                ],
+            },
+            context=context,
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self.env["account.move"].browse(invoice_id).crm_order_ids)
+        self.assertFalse(order.line_ids.invoice_line_ids)
+        self.assertEqual(order.line_ids.qty_invoiced, 0.0)
+        # Create Invoice links its product line only
+        (invoice_id,) = self.rpc(
+            self.salesman,
+            "crm.order",
+            "action_create_invoice",
+            [order.id],
+            context=context,
+        )
+        self.env.invalidate_all()
+        invoice = self.env["account.move"].browse(invoice_id)
+        self.assertEqual(order.line_ids.invoice_line_ids, invoice.invoice_line_ids)
+        self.assertEqual(len(invoice.line_ids.filtered("crm_order_line_ids")), 1)
+        self.assertEqual(order.line_ids.qty_invoiced, 2.0)
+        # nor are the order lines' links to invoice lines
+        order_id = self.rpc(
+            self.salesman,
+            "crm.order",
+            "create",
+            {
+                "partner_id": self.customer.id,
+                "line_ids": [[0, 0, {"product_id": self.desk.id, "quantity": 1}]],
+            },
+            context={"default_invoice_line_ids": [[6, 0, invoice.line_ids.ids]]},
+        )
+        self.env.invalidate_all()
+        self.assertFalse(
+            self.env["crm.order"].browse(order_id).line_ids.invoice_line_ids
+        )
+        self.assertEqual(order.line_ids.invoice_line_ids, invoice.invoice_line_ids)
