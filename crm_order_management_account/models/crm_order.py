@@ -367,8 +367,15 @@ class CrmOrder(models.Model):
 
     @api.model
     def _demo_invoicing(self):
-        """The glue's demo data (demo/crm_order_account_demo.xml)."""
+        """The glue's demo data (demo/crm_order_account_demo.xml, loaded once at
+        installation): does nothing on a company whose orders are invoiced
+        already, so that running it again invoices and pays nothing more."""
         company = self.env.company
+        if self.env["crm.order.line"].search_count(
+            [("company_id", "=", company.id), ("invoice_line_ids", "!=", False)],
+            limit=1,
+        ):
+            return
         tax = company.account_sale_tax_id
         journal = self.env["account.journal"].search(
             [("type", "in", ("bank", "cash")), ("company_id", "=", company.id)],

@@ -5,9 +5,12 @@ payments, or a reconciliation without payment), orders that enter a status alrea
 paid, invoiced orders that are not deleted, and a second company. Every amount below
 is worked by hand."""
 
+from lxml import etree
+
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
+from odoo.tools import convert_file, file_open
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 from odoo.addons.crm_order_management.tests.common import XmlrpcMixin
@@ -327,3 +330,49 @@ class TestCrmOrderAccountXmlrpc(
             self.env["crm.order"].browse(order_id).line_ids.invoice_line_ids
         )
         self.assertEqual(order.line_ids.invoice_line_ids, invoice.invoice_line_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderAccountDemo(TransactionCase):
+    """The demo invoicing runs once, at installation: its file is not loaded again
+    by an update, and the function does nothing a second time."""
+
+    def _invoicing(self):
+        return (
+            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]),
+            self.env["account.payment"].search_count([]),
+        )
+
+    def test_demo_invoicing_runs_once(self):
+        path = f"{MODULE}/demo/crm_order_account_demo.xml"
+        with file_open(path, "rb") as demo:
+            self.assertEqual(etree.parse(demo).getroot().get("noupdate"), "1")
+        # at installation: of the orders awaiting payment, two paid (moved on) and
+        # one partially paid
+        company = self.env.ref("base.main_company")
+        invoiced = self.env["crm.order"].search(
+            [("company_id", "=", company.id), ("invoice_ids", "!=", False)]
+        )
+        self.assertEqual(
+            sorted(invoiced.mapped("payment_state")), ["paid", "paid", "partial"]
+        )
+        before = self._invoicing()
+        # an update (-u) loads the file without running it
+        convert_file(
+            self.env,
+            MODULE,
+            "demo/crm_order_account_demo.xml",
+            {},
+            mode="update",
+            kind="demo",
+        )
+        self.assertEqual(self._invoicing(), before)
+        # and the function itself invoices nothing more
+        self.env["crm.order"].with_company(company)._demo_invoicing()
+        self.assertEqual(self._invoicing(), before)
+        self.assertEqual(
+            self.env["crm.order"].search_count(
+                [("company_id", "=", company.id), ("invoice_ids", "!=", False)]
+            ),
+            3,
+        )
