@@ -213,6 +213,32 @@ class CrmOrder(models.Model):
             and move.payment_state in ("not_paid", "partial")
         )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        """An invoiced order is not deleted, cancelled or not: its lines and their
+        links to the invoice lines would go with it (the database deletes them)
+        and its invoices would no longer say what they invoiced."""
+        # sudo: a sales manager without Invoicing rights is told which invoices
+        invoiced = self.sudo().filtered("line_ids.invoice_line_ids")
+        if not invoiced:
+            return
+        orders = []
+        for order in invoiced:
+            invoices = order.line_ids.invoice_line_ids.move_id.sorted("id")
+            orders.append(
+                self.env._(
+                    "%(order)s (invoices: %(invoices)s)",
+                    order=order.name,
+                    invoices=", ".join(invoices.mapped("display_name")),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Invoiced orders cannot be deleted: %(orders)s.",
+                orders="; ".join(orders),
+            )
+        )
+
     # ------------------------------------------------------------
     # INVOICING
     # ------------------------------------------------------------

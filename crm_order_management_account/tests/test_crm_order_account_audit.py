@@ -5,12 +5,14 @@ payments, or a reconciliation without payment), orders that enter a status alrea
 paid, invoiced orders that are not deleted, and a second company. Every amount below
 is worked by hand."""
 
+import xmlrpc.client
+
 from lxml import etree
 
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
-from odoo.tools import convert_file, file_open
+from odoo.tools import convert_file, file_open, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 from odoo.addons.crm_order_management.tests.common import XmlrpcMixin
@@ -278,6 +280,38 @@ class TestCrmOrderAccountXmlrpc(
             groups="sales_team.group_sale_manager",
             company_id=cls.company.id,
         )
+
+    @mute_logger("odoo.http")
+    def test_invoiced_cancelled_order_is_not_deleted(self):
+        order, invoice = self._invoiced()
+        refund = invoice._reverse_moves(cancel=True)
+        self.assertEqual(invoice.payment_state, "reversed")
+        order.with_user(self.salesman).action_set_status(
+            self.status_cancelled.id, cancel_reason_id=self.cancel_reason.id
+        )
+        self.assertEqual(order.status_id, self.status_cancelled)
+        links = order.line_ids.invoice_line_ids
+        self.assertEqual(links, (invoice | refund).invoice_line_ids)
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(self.sales_manager, "crm.order", "unlink", [order.id])
+        self.assertIn(
+            f"Invoiced orders cannot be deleted: {order.name} (invoices: "
+            f"{invoice.name}, {refund.name}).",
+            caught.exception.faultString,
+        )
+        self.env.invalidate_all()
+        self.assertTrue(order.exists())
+        self.assertEqual(len(order.line_ids), 1)
+        self.assertEqual(order.line_ids.invoice_line_ids, links)
+        self.assertEqual(order.line_ids.qty_invoiced, 0.0)
+        self.assertEqual((invoice | refund).crm_order_ids, order)
+        # a cancelled order never invoiced is deleted as before
+        other = self._order([(self.desk, 1, 100.0, 0.0)])
+        other.with_user(self.salesman).action_set_status(
+            self.status_cancelled.id, cancel_reason_id=self.cancel_reason.id
+        )
+        self.assertTrue(self.rpc(self.sales_manager, "crm.order", "unlink", [other.id]))
+        self.assertFalse(other.exists())
 
     def test_context_defaults_link_nothing(self):
         """The links between invoice lines and order lines are never a default of
