@@ -351,6 +351,48 @@ class CrmOrder(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    def _last_payment(self):
+        """The order's invoice reconciled last and the payment that paid it (see
+        account.move._crm_last_payment; no payment when the invoice was paid
+        without one): ``(invoice, payment)``."""
+        self.ensure_one()
+
+        def reconciled_last(invoice):
+            lines = invoice.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            partials = lines.matched_debit_ids | lines.matched_credit_ids
+            return max(partials.ids, default=0), invoice.id
+
+        invoices = (
+            self.sudo()
+            ._posted_invoices()
+            .filtered(lambda move: move.move_type == "out_invoice")
+        )
+        invoice = invoices.sorted(reconciled_last)[-1:]
+        if not invoice:
+            return invoice, self.env["account.payment"]
+        return invoice, invoice._crm_last_payment()
+
+    def _run_status_automation(self):
+        """An order that enters a status it leaves when paid (Awaiting Payment by
+        default) while already fully paid (paid before it got there) moves on at
+        once, as the payment would have moved it: a system change triggered by the
+        order's last payment."""
+        entered = {order.id: order.status_id for order in self}
+        res = super()._run_status_automation()
+        for order in self.sudo():
+            # (not when the automation of the status moved it already)
+            if (
+                order.status_id == entered[order.id]
+                and order.status_id.paid_next_status_id
+                and order.payment_state == "paid"
+            ):
+                invoice, payment = order._last_payment()
+                if invoice:  # (paid by posted invoices, not only by drafts)
+                    order._move_on_when_paid(invoice, payment)
+        return res
+
     def _warn_payment_reversed(self, invoices):
         """A payment undone after the order moved on: the order stays where it is;
         its salesperson gets an activity."""

@@ -10,6 +10,7 @@ import xmlrpc.client
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
 from odoo.tools import convert_file, file_open, mute_logger
@@ -264,6 +265,179 @@ class TestCrmOrderPaymentTriggers(CrmOrderInvoicedCommon):
         self.assertEqual(
             self._paid_notes(order),
             [f"Fully paid ({invoice.name}): moved to Awaiting Shipment."],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderEntersPaid(CrmOrderInvoicedCommon):
+    """An order paid before it enters the status it leaves when paid moves on at
+    once, as a change by the system."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # paid in advance: a status before Awaiting Payment, which payments do not
+        # leave
+        cls.status_confirmed = cls.env["crm.order.status"].create(
+            {"name": "Confirmed", "sequence": 5, "category": "open"}
+        )
+        cls.env["crm.order.transition"].create(
+            [
+                {
+                    "from_status_id": cls.env.ref(
+                        "crm_order_management.order_status_draft"
+                    ).id,
+                    "to_status_id": cls.status_confirmed.id,
+                },
+                {
+                    "from_status_id": cls.status_confirmed.id,
+                    "to_status_id": cls.status_payment.id,
+                },
+            ]
+        )
+
+    def _paid_in_advance(self):
+        order = self._order([(self.desk, 2, 100.0, 0.0)], confirm=False)
+        order.with_user(self.salesman).action_set_status(self.status_confirmed.id)
+        invoice = self.env["account.move"].browse(order.action_create_invoice())
+        invoice.action_post()
+        payment = self._pay(invoice, user=self.accountant)
+        self.assertEqual(order.payment_state, "paid")
+        # Confirmed is not left when paid
+        self.assertEqual(order.status_id, self.status_confirmed)
+        return order, invoice, payment
+
+    def _history(self, order):
+        return [
+            (h.status_from_id.name, h.status_to_id.name, h.change_type, h.user_id)
+            for h in order.status_history_ids.sorted("id")
+        ]
+
+    def test_enters_awaiting_payment_already_paid(self):
+        order, invoice, payment = self._paid_in_advance()
+        order.with_user(self.salesman).action_set_status(self.status_payment.id)
+        self.assertEqual(order.status_id, self.status_shipment)
+        self.assertEqual(
+            self._history(order),
+            [
+                (False, "Draft", "user", self.salesman),
+                ("Draft", "Confirmed", "user", self.salesman),
+                ("Confirmed", "Awaiting Payment", "user", self.salesman),
+                ("Awaiting Payment", "Awaiting Shipment", "system", self.salesman),
+            ],
+        )
+        self.assertEqual(self._moves_to_shipment(order).trigger_ref, payment)
+        self.assertEqual(
+            self._paid_notes(order),
+            [
+                f"Fully paid (payment {payment.name} of {invoice.name}): moved to "
+                "Awaiting Shipment."
+            ],
+        )
+
+    def test_enters_paid_by_two_invoices_names_the_last_payment(self):
+        """Of the order's invoices, the one paid last names the trigger: the
+        second invoice paid first, then the first one."""
+        order = self._order([(self.desk, 2, 100.0, 0.0)], confirm=False)
+        order.with_user(self.salesman).action_set_status(self.status_confirmed.id)
+        first = self.env["account.move"].browse(order.action_create_invoice())
+        first.invoice_line_ids.quantity = 1
+        first.action_post()
+        second = self.env["account.move"].browse(order.action_create_invoice())
+        second.action_post()
+        # 1 x 100 + 15 % each
+        self.assertEqual((first.amount_total, second.amount_total), (115.0, 115.0))
+        self.assertLess(first.id, second.id)
+        paid_second = self._pay(second)
+        self.assertEqual(order.payment_state, "partial")
+        paid_first = self._pay(first)
+        self.assertEqual(order.payment_state, "paid")
+        self.assertEqual(order.status_id, self.status_confirmed)
+        self.assertEqual(order._last_payment(), (first, paid_first))
+        order.with_user(self.salesman).action_set_status(self.status_payment.id)
+        self.assertEqual(order.status_id, self.status_shipment)
+        self.assertEqual(self._moves_to_shipment(order).trigger_ref, paid_first)
+        self.assertNotEqual(paid_first, paid_second)
+        self.assertEqual(
+            self._paid_notes(order),
+            [
+                f"Fully paid (payment {paid_first.name} of {first.name}): moved to "
+                "Awaiting Shipment."
+            ],
+        )
+
+    def test_enters_unpaid_stays(self):
+        order = self._order([(self.desk, 2, 100.0, 0.0)], confirm=False)
+        order.with_user(self.salesman).action_set_status(self.status_confirmed.id)
+        invoice = self.env["account.move"].browse(order.action_create_invoice())
+        invoice.action_post()
+        self._pay(invoice, amount=100.0)
+        self.assertEqual(order.payment_state, "partial")
+        order.with_user(self.salesman).action_set_status(self.status_payment.id)
+        self.assertEqual(order.status_id, self.status_payment)
+        self.assertFalse(self._moves_to_shipment(order))
+        self.assertEqual(self._paid_notes(order), [])
+
+    def test_enters_paid_without_automatic_transition_stays_with_a_note(self):
+        order, invoice, payment = self._paid_in_advance()
+        self.env.ref(
+            "crm_order_management.order_transition_awaiting_payment_awaiting_shipment"
+        ).automatic = False
+        order.with_user(self.salesman).action_set_status(self.status_payment.id)
+        self.assertEqual(order.status_id, self.status_payment)
+        self.assertEqual(
+            self._paid_notes(order),
+            [
+                f"Fully paid (payment {payment.name} of {invoice.name}), but no "
+                "transition allows the system to move it from Awaiting Payment to "
+                "Awaiting Shipment."
+            ],
+        )
+
+    def test_paid_statuses_make_no_loop(self):
+        # (assertRaises: the refused write is rolled back)
+        with self.assertRaises(ValidationError) as caught:
+            self.status_shipment.paid_next_status_id = self.status_payment
+        self.assertEqual(
+            str(caught.exception),
+            "The statuses that paid orders move on to cannot lead back to where "
+            "they started (Awaiting Shipment).",
+        )
+        with self.assertRaises(ValidationError) as caught:
+            self.status_confirmed.paid_next_status_id = self.status_confirmed
+        self.assertEqual(
+            str(caught.exception),
+            "The statuses that paid orders move on to cannot lead back to where "
+            "they started (Confirmed).",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.status_payment.paid_next_status_id, self.status_shipment)
+        self.assertFalse(self.status_shipment.paid_next_status_id)
+        # a chain is fine: Confirmed, paid, moves to Awaiting Payment, which a
+        # paid order leaves at once for Awaiting Shipment
+        self.status_confirmed.paid_next_status_id = self.status_payment
+        self.env["crm.order.transition"].search(
+            [
+                ("from_status_id", "=", self.status_confirmed.id),
+                ("to_status_id", "=", self.status_payment.id),
+            ]
+        ).automatic = True
+        order = self._order([(self.desk, 2, 100.0, 0.0)], confirm=False)
+        order.with_user(self.salesman).action_set_status(self.status_confirmed.id)
+        invoice = self.env["account.move"].browse(order.action_create_invoice())
+        invoice.action_post()
+        payment = self._pay(invoice, user=self.accountant)
+        self.assertEqual(order.status_id, self.status_shipment)
+        self.assertEqual(
+            self._history(order)[2:],
+            [
+                ("Confirmed", "Awaiting Payment", "system", self.accountant),
+                ("Awaiting Payment", "Awaiting Shipment", "system", self.accountant),
+            ],
+        )
+        self.assertEqual(
+            order.status_history_ids.sorted("id")[2:].mapped("trigger_ref"),
+            [payment, payment],
         )
 
 
