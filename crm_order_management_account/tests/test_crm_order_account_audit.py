@@ -17,6 +17,7 @@ from odoo.tools import convert_file, file_open, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 from odoo.addons.crm_order_management.tests.common import XmlrpcMixin
+from odoo.addons.crm_order_management.tools import with_server_values
 
 from .test_crm_order_account import CrmOrderAccountCommon
 
@@ -538,6 +539,122 @@ class TestCrmOrderAccountXmlrpc(
             self.env["crm.order"].browse(order_id).line_ids.invoice_line_ids
         )
         self.assertEqual(order.line_ids.invoice_line_ids, invoice.invoice_line_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmOrderMultiCompany(CrmOrderAccountCommon):
+    """An order of a second company is invoiced in that company, with its taxes and
+    journal; an invoice line of one company invoices no order of another."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+        cls.company_2 = cls.company_data_2["company"]
+        cls.tax_20_company_2 = cls.env["account.tax"].create(
+            {
+                "name": "Sales 20% (company 2)",
+                "amount": 20,
+                "type_tax_use": "sale",
+                "company_id": cls.company_2.id,
+            }
+        )
+        # a product of both companies, taxed by each
+        cls.chair = cls.env["product.product"].create(
+            {
+                "name": "Chair",
+                "type": "consu",
+                "lst_price": 50.0,
+                "taxes_id": [Command.set((cls.tax_15 | cls.tax_20_company_2).ids)],
+            }
+        )
+        cls.salesman.write({"company_ids": [Command.link(cls.company_2.id)]})
+
+    def test_orders_of_two_companies_invoiced_in_each(self):
+        Order = (
+            self.env["crm.order"]
+            .with_user(self.salesman)
+            .with_context(allowed_company_ids=[self.company.id, self.company_2.id])
+        )
+        order_1, order_2 = Order.create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.chair.id,
+                                "quantity": 2,
+                                "price_unit": 50.0,
+                            }
+                        )
+                    ],
+                }
+                for company in (self.company, self.company_2)
+            ]
+        )
+        (order_1 | order_2).action_set_status(self.status_payment.id)
+        self.assertEqual(order_1.line_ids.tax_ids, self.tax_15)
+        self.assertEqual(order_2.line_ids.tax_ids, self.tax_20_company_2)
+        # 2 x 50 = 100: + 15 % = 115 in the first company, + 20 % = 120 in the second
+        self.assertEqual((order_1.amount_tax, order_1.amount_total), (15.0, 115.0))
+        self.assertEqual((order_2.amount_tax, order_2.amount_total), (20.0, 120.0))
+
+        invoices = self.env["account.move"].browse(
+            (order_1 | order_2).action_create_invoice()
+        )
+        self.assertEqual(len(invoices), 2)
+        invoice_1 = invoices.filtered(lambda move: move.company_id == self.company)
+        invoice_2 = invoices.filtered(lambda move: move.company_id == self.company_2)
+        self.assertEqual(
+            (
+                invoice_1.journal_id,
+                invoice_1.invoice_line_ids.tax_ids,
+                invoice_1.amount_total,
+                invoice_1.crm_order_ids,
+            ),
+            (self.company_data["default_journal_sale"], self.tax_15, 115.0, order_1),
+        )
+        self.assertEqual(
+            (
+                invoice_2.journal_id,
+                invoice_2.invoice_line_ids.tax_ids,
+                invoice_2.invoice_line_ids.account_id,
+                invoice_2.amount_total,
+                invoice_2.crm_order_ids,
+            ),
+            (
+                self.company_data_2["default_journal_sale"],
+                self.tax_20_company_2,
+                self.company_data_2["default_account_revenue"],
+                120.0,
+                order_2,
+            ),
+        )
+        invoice_2.action_post()
+        payment = self._pay(invoice_2)
+        self.assertEqual(payment.company_id, self.company_2)
+        self.assertEqual(order_2.status_id, self.status_shipment)
+        self.assertEqual(order_1.status_id, self.status_payment)
+
+        # an invoice line of the second company invoices no order of the first
+        # (assertRaises: the refused write is rolled back)
+        with self.assertRaises(ValidationError) as caught:
+            with_server_values(
+                invoice_2.invoice_line_ids
+            ).crm_order_line_ids = order_1.line_ids
+        self.assertEqual(
+            str(caught.exception),
+            "An invoice line invoices orders of its own company and customer only "
+            f"({order_1.name}).",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            invoice_2.invoice_line_ids.crm_order_line_ids, order_2.line_ids
+        )
+        self.assertEqual(order_1.line_ids.invoice_line_ids, invoice_1.invoice_line_ids)
+        self.assertEqual(order_1.line_ids.qty_invoiced, 2.0)
 
 
 @tagged("post_install", "-at_install")
