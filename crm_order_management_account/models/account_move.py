@@ -41,13 +41,39 @@ class AccountMove(models.Model):
             .with_env(self.env)
         )
 
+    def _crm_last_payment(self):
+        """The payment that paid the invoice last: of its reconciled payments
+        (``_get_reconciled_payments``: registered on it, or outstanding payments
+        assigned to it), the one reconciled with it last; no payment when it was
+        paid without one (a bank statement line, a journal entry)."""
+        self.ensure_one()
+        payments = self._get_reconciled_payments()
+        if len(payments) < 2:
+            return payments
+        lines = self.line_ids.filtered(
+            lambda line: line.account_id.account_type
+            in ("asset_receivable", "liability_payable")
+        )
+        reconciled_at = {}
+        for partial in lines.matched_debit_ids | lines.matched_credit_ids:
+            counterparts = partial.debit_move_id | partial.credit_move_id
+            for payment in counterparts.move_id.origin_payment_id:
+                reconciled_at[payment] = max(reconciled_at.get(payment, 0), partial.id)
+        return max(
+            payments, key=lambda payment: (reconciled_at.get(payment, 0), payment.id)
+        )
+
     def _invoice_paid_hook(self):
         """A paid customer invoice moves its orders on when they are fully paid
-        (see crm.order._move_on_when_paid), whoever registered the payment."""
+        (see crm.order._move_on_when_paid), whoever registered the payment; the
+        payment is the change's trigger."""
         res = super()._invoice_paid_hook()
         for invoice in self.filtered(lambda move: move.move_type == "out_invoice"):
-            orders = invoice.sudo().invoice_line_ids.crm_order_line_ids.order_id
+            invoice = invoice.sudo()
+            orders = invoice.invoice_line_ids.crm_order_line_ids.order_id
+            if not orders:
+                continue
             # the payment state of the orders follows the invoice's
             orders._recompute_payment_state()
-            orders._move_on_when_paid(invoice)
+            orders._move_on_when_paid(invoice, invoice._crm_last_payment())
         return res

@@ -21,6 +21,15 @@ class AccountMoveLine(models.Model):
         readonly=True,
     )
 
+    @api.model
+    def default_get(self, fields_list):
+        # never from a default (a client's ``default_crm_order_line_ids`` context
+        # key would reach the tax and receivable lines an invoice creates): the
+        # server's code gives the links explicitly
+        return super().default_get(
+            [name for name in fields_list if name != "crm_order_line_ids"]
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         check_client_values(self, vals_list, fnames=self._crm_server_fields)
@@ -31,7 +40,10 @@ class AccountMoveLine(models.Model):
         return super().write(vals)
 
     def _copy_data_extend_business_fields(self, values):  # pylint: disable=missing-return
-        # a credit note (reversal) deducts from the lines its invoice invoiced
+        # a credit note (reversal) deducts from the lines its invoice invoiced, the
+        # new invoice of "Reverse and Create Invoice" invoices them again (as
+        # sale's sale_line_ids): see account.move._reverse_moves and
+        # account.move.reversal.reverse_moves, which give them as the server
         super()._copy_data_extend_business_fields(values)
         values["crm_order_line_ids"] = [fields.Command.set(self.crm_order_line_ids.ids)]
 

@@ -213,6 +213,32 @@ class CrmOrder(models.Model):
             and move.payment_state in ("not_paid", "partial")
         )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        """An invoiced order is not deleted, cancelled or not: its lines and their
+        links to the invoice lines would go with it (the database deletes them)
+        and its invoices would no longer say what they invoiced."""
+        # sudo: a sales manager without Invoicing rights is told which invoices
+        invoiced = self.sudo().filtered("line_ids.invoice_line_ids")
+        if not invoiced:
+            return
+        orders = []
+        for order in invoiced:
+            invoices = order.line_ids.invoice_line_ids.move_id.sorted("id")
+            orders.append(
+                self.env._(
+                    "%(order)s (invoices: %(invoices)s)",
+                    order=order.name,
+                    invoices=", ".join(invoices.mapped("display_name")),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Invoiced orders cannot be deleted: %(orders)s.",
+                orders="; ".join(orders),
+            )
+        )
+
     # ------------------------------------------------------------
     # INVOICING
     # ------------------------------------------------------------
@@ -280,10 +306,21 @@ class CrmOrder(models.Model):
     # PAYMENTS AND STATUSES
     # ------------------------------------------------------------
 
-    def _move_on_when_paid(self, trigger):
+    def _move_on_when_paid(self, invoice, payment=None):
         """Orders fully paid leave a status configured for it (Awaiting Payment by
         default) through the workflow engine, as a system change triggered by the
-        invoice, whoever registered the payment."""
+        payment (the invoice when it was paid without one: a bank statement line,
+        a journal entry), whoever registered it. ``invoice`` is the invoice whose
+        payment completed the orders' payment."""
+        trigger = payment or invoice
+        if payment:
+            paid_by = self.env._(
+                "payment %(payment)s of %(invoice)s",
+                payment=payment.name,
+                invoice=invoice.name,
+            )
+        else:
+            paid_by = invoice.name
         for order in self.sudo():
             status = order.status_id
             target = status.paid_next_status_id
@@ -293,9 +330,9 @@ class CrmOrder(models.Model):
                 # a payment is never refused for the order's configuration
                 order.message_post(
                     body=self.env._(
-                        "Fully paid (%(invoice)s), but no transition allows the "
+                        "Fully paid (%(paid_by)s), but no transition allows the "
                         "system to move it from %(status)s to %(target)s.",
-                        invoice=trigger.name,
+                        paid_by=paid_by,
                         status=status.name,
                         target=target.name,
                     ),
@@ -307,12 +344,54 @@ class CrmOrder(models.Model):
             order._change_status(target, automatic=True, trigger=trigger)
             order.message_post(
                 body=self.env._(
-                    "Fully paid (%(invoice)s): moved to %(status)s.",
-                    invoice=trigger.name,
+                    "Fully paid (%(paid_by)s): moved to %(status)s.",
+                    paid_by=paid_by,
                     status=target.name,
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    def _last_payment(self):
+        """The order's invoice reconciled last and the payment that paid it (see
+        account.move._crm_last_payment; no payment when the invoice was paid
+        without one): ``(invoice, payment)``."""
+        self.ensure_one()
+
+        def reconciled_last(invoice):
+            lines = invoice.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            partials = lines.matched_debit_ids | lines.matched_credit_ids
+            return max(partials.ids, default=0), invoice.id
+
+        invoices = (
+            self.sudo()
+            ._posted_invoices()
+            .filtered(lambda move: move.move_type == "out_invoice")
+        )
+        invoice = invoices.sorted(reconciled_last)[-1:]
+        if not invoice:
+            return invoice, self.env["account.payment"]
+        return invoice, invoice._crm_last_payment()
+
+    def _run_status_automation(self):
+        """An order that enters a status it leaves when paid (Awaiting Payment by
+        default) while already fully paid (paid before it got there) moves on at
+        once, as the payment would have moved it: a system change triggered by the
+        order's last payment."""
+        entered = {order.id: order.status_id for order in self}
+        res = super()._run_status_automation()
+        for order in self.sudo():
+            # (not when the automation of the status moved it already)
+            if (
+                order.status_id == entered[order.id]
+                and order.status_id.paid_next_status_id
+                and order.payment_state == "paid"
+            ):
+                invoice, payment = order._last_payment()
+                if invoice:  # (paid by posted invoices, not only by drafts)
+                    order._move_on_when_paid(invoice, payment)
+        return res
 
     def _warn_payment_reversed(self, invoices):
         """A payment undone after the order moved on: the order stays where it is;
@@ -356,8 +435,15 @@ class CrmOrder(models.Model):
 
     @api.model
     def _demo_invoicing(self):
-        """The glue's demo data (demo/crm_order_account_demo.xml)."""
+        """The glue's demo data (demo/crm_order_account_demo.xml, loaded once at
+        installation): does nothing on a company whose orders are invoiced
+        already, so that running it again invoices and pays nothing more."""
         company = self.env.company
+        if self.env["crm.order.line"].search_count(
+            [("company_id", "=", company.id), ("invoice_line_ids", "!=", False)],
+            limit=1,
+        ):
+            return
         tax = company.account_sale_tax_id
         journal = self.env["account.journal"].search(
             [("type", "in", ("bank", "cash")), ("company_id", "=", company.id)],

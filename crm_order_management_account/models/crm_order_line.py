@@ -183,6 +183,14 @@ class CrmOrderLine(models.Model):
             "crm_order_line_ids": [fields.Command.link(self.id)],
         }
 
+    @api.model
+    def default_get(self, fields_list):
+        # the invoice links are never a default (a client's
+        # ``default_invoice_line_ids`` context key): Create Invoice sets them
+        return super().default_get(
+            [name for name in fields_list if name != "invoice_line_ids"]
+        )
+
     def write(self, vals):
         if "quantity" in vals:
             self._check_invoiced_quantity(vals["quantity"])

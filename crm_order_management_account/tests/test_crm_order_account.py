@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
-from odoo.tools import mute_logger
+from odoo.tools import html2plaintext, mute_logger
 
 from odoo.addons.account.tests.common import (
     AccountTestInvoicingCommon,
@@ -115,6 +115,14 @@ class CrmOrderAccountCommon(AccountTestInvoicingCommon):
         return order.status_history_ids.filtered(
             lambda h: h.status_to_id == self.status_shipment
         )
+
+    def _paid_notes(self, order):
+        """The texts of the order's "Fully paid" notes, oldest first."""
+        return [
+            html2plaintext(body)
+            for body in reversed(order.message_ids.mapped("body"))
+            if "Fully paid" in body
+        ]
 
 
 @tagged("post_install", "-at_install")
@@ -352,33 +360,45 @@ class TestCrmOrderPayments(CrmOrderAccountCommon):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(order.payment_state, "paid")
         self.assertEqual(order.status_id, self.status_shipment)
+        # the history row names the payment as the trigger, the chatter both
         (move,) = self._moves_to_shipment(order)
         self.assertEqual(
             (move.status_from_id, move.change_type, move.user_id, move.trigger_ref),
-            (self.status_payment, "system", self.accountant, invoice),
+            (self.status_payment, "system", self.accountant, payment),
         )
-        self.assertTrue(
-            any(
-                f"Fully paid ({invoice.name}): moved to Awaiting Shipment." in body
-                for body in order.message_ids.mapped("body")
-            )
+        self.assertEqual(
+            self._paid_notes(order),
+            [
+                f"Fully paid (payment {payment.name} of {invoice.name}): moved to "
+                "Awaiting Shipment."
+            ],
         )
         # the payment reconciled with the bank later: no second move
         self.assertTrue(payment)
-        order._move_on_when_paid(invoice)
+        order._move_on_when_paid(invoice, payment)
         self.assertEqual(len(self._moves_to_shipment(order)), 1)
 
     def test_partial_payment_does_not_move_the_order(self):
         order, invoice = self._invoiced()
         # 2 x 100 + 15 % = 230
         self.assertEqual(invoice.amount_total, 230.0)
-        self._pay(invoice, amount=100.0)
+        first = self._pay(invoice, amount=100.0)
         self.assertEqual(order.payment_state, "partial")
         self.assertEqual(order.status_id, self.status_payment)
-        self._pay(invoice, amount=130.0)
+        second = self._pay(invoice, amount=130.0)
         self.assertEqual(order.payment_state, "paid")
         self.assertEqual(order.status_id, self.status_shipment)
-        self.assertEqual(len(self._moves_to_shipment(order)), 1)
+        # the payment that completed it is the trigger
+        (move,) = self._moves_to_shipment(order)
+        self.assertNotEqual(first, second)
+        self.assertEqual(move.trigger_ref, second)
+        self.assertEqual(
+            self._paid_notes(order),
+            [
+                f"Fully paid (payment {second.name} of {invoice.name}): moved to "
+                "Awaiting Shipment."
+            ],
+        )
 
     def test_order_not_fully_invoiced_is_not_paid(self):
         order = self._order([(self.desk, 2, 100.0, 0.0)])
@@ -411,14 +431,16 @@ class TestCrmOrderPayments(CrmOrderAccountCommon):
         transition.automatic = False
         order, invoice = self._invoiced()
         # the payment is registered; the order stays, with a note saying why
-        self._pay(invoice)
+        payment = self._pay(invoice)
         self.assertEqual(order.payment_state, "paid")
         self.assertEqual(order.status_id, self.status_payment)
-        self.assertTrue(
-            any(
-                "no transition allows the system to move it" in body
-                for body in order.message_ids.mapped("body")
-            )
+        self.assertEqual(
+            self._paid_notes(order),
+            [
+                f"Fully paid (payment {payment.name} of {invoice.name}), but no "
+                "transition allows the system to move it from Awaiting Payment to "
+                "Awaiting Shipment."
+            ],
         )
 
     def test_cancel_with_unpaid_invoices_says_so(self):
@@ -473,7 +495,15 @@ class TestCrmOrderPaymentsXmlrpc(
         )
         self.env.invalidate_all()
         self.assertEqual(order.status_id, self.status_shipment)
-        self.assertEqual(len(self._moves_to_shipment(order)), 1)
+        (move,) = self._moves_to_shipment(order)
+        payment = (
+            self.env["account.move"].browse(invoice_ids)._get_reconciled_payments()
+        )
+        self.assertEqual(len(payment), 1)
+        self.assertEqual(
+            (move.change_type, move.user_id, move.trigger_ref),
+            ("system", self.accountant, payment),
+        )
 
     @mute_logger("odoo.http")
     def test_invoice_lines_are_linked_by_the_server_only(self):

@@ -41,3 +41,15 @@ class TestI18nZhCn(PoFileMixin, TransactionCase):
             )["paid_next_status_id"]["string"],
             "付款后推进到",
         )
+
+    def test_new_messages(self):
+        help_text = self.env_zh["crm.order.status"].fields_get(
+            ["paid_next_status_id"], ["help"]
+        )["paid_next_status_id"]["help"]
+        self.assertTrue(help_text.endswith("进入此状态时已全额付款的订单会立即推进。"))
+        self.assertEqual(
+            self.env_zh._(
+                "Invoiced orders cannot be deleted: %(orders)s.", orders="S00001"
+            ),
+            "已开票的订单不能删除：S00001。",
+        )
