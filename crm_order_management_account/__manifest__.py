@@ -19,6 +19,11 @@
     "demo": [
         "demo/crm_order_account_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_order_management_account/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
     "installable": True,
 }

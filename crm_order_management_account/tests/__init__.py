@@ -2,3 +2,4 @@
 from . import test_crm_order_account
 from . import test_crm_order_account_audit
 from . import test_i18n_zh_cn
+from . import test_ui
