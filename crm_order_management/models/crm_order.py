@@ -755,7 +755,10 @@ class CrmOrder(models.Model):
     def _misplaced_new_customer_orders(self):
         """The New Customer orders of the customers of these orders (in their
         companies) that are not their customer's first order, cancelled orders
-        aside; with sudo(): they may be other salespeople's orders."""
+        aside, where these orders are the cause: one of them is such an order,
+        or is the first order that another one no longer is. A conflict these
+        orders have no part in (an older history import) does not block them.
+        With sudo(): they may be other salespeople's orders."""
         new_type = self._order_type_by_xmlid("order_type_new")
         if not new_type or history_import(self.env):
             return self.browse()
@@ -766,28 +769,38 @@ class CrmOrder(models.Model):
         }
         if not pairs:
             return self.browse()
+        # one query: each customer's first order and its New Customer orders
+        self.flush_model(
+            ["commercial_partner_id", "company_id", "order_type_id", "status_category"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT commercial_partner_id, company_id, MIN(id),
+                       ARRAY_AGG(id ORDER BY id) FILTER (WHERE order_type_id = %s)
+                  FROM crm_order
+                 WHERE commercial_partner_id = ANY(%s) AND company_id = ANY(%s)
+                   AND status_category != 'cancel'
+                 GROUP BY commercial_partner_id, company_id
+                """,
+                new_type.id,
+                [entity for entity, _c in pairs],
+                [company for _e, company in pairs],
+            )
+        )
         first = {}
-        new_ids = defaultdict(list)
-        # one query: the first order of each customer and its New Customer orders
-        for entity, company, order_type, first_id, ids in self.sudo()._read_group(
-            [
-                ("commercial_partner_id", "in", [entity for entity, _c in pairs]),
-                ("company_id", "in", [company for _e, company in pairs]),
-                ("status_category", "!=", "cancel"),
-            ],
-            ["commercial_partner_id", "company_id", "order_type_id"],
-            ["id:min", "id:array_agg"],
-        ):
-            key = (entity.id, company.id)
-            first[key] = min(first.get(key, first_id), first_id)
-            if order_type == new_type:
-                new_ids[key] += ids
-        return self.sudo().browse(
+        new_ids = {}
+        for entity, company, first_id, ids in self.env.cr.fetchall():
+            first[entity, company] = first_id
+            new_ids[entity, company] = [i for i in ids or () if i != first_id]
+        orders = self.sudo()
+        mine = set(self.ids)
+        return orders.browse(
             [
                 order_id
                 for key in pairs
-                for order_id in sorted(new_ids[key])
-                if order_id != first.get(key)
+                if first.get(key) in mine or mine.intersection(new_ids.get(key, ()))
+                for order_id in new_ids.get(key, ())
             ]
         )
 

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import functools
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
@@ -22,6 +22,12 @@ CUSTOMER_RATING_FIELDS = {
 
 class RatingRating(models.Model):
     _inherit = "rating.rating"
+
+    # A rating link's token is the customer's credential: the public rating page
+    # lets whoever holds it rate as the customer. Administrators and the server's
+    # own code (sudo: the e-mail templates, the rating page) read it; employees do
+    # not, or a salesperson could rate an order in its customer's stead.
+    access_token = fields.Char(groups="base.group_system")
 
     # A rating of an order carries its rating link: a user sees the ratings of the
     # orders they may read, changes those of the orders they may change.

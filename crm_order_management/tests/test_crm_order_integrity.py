@@ -835,7 +835,15 @@ class TestEveryStoredField(CrmOrderXmlrpcCase):
             ),
             "crm.order.cancel.reason": cls.cancel_reason,
             "res.partner": cls.customer,
+            # the rating link of a completed order of the salesperson's
+            "rating.rating": cls._rating_link_of_completed_order(),
         }
+
+    @classmethod
+    def _rating_link_of_completed_order(cls):
+        order = cls._complete(cls._create_order())
+        token = order._rating_get_access_token()
+        return order.rating_ids.filtered(lambda r: r.access_token == token)
 
     def _addon_fields(self):
         """(model, field) of the stored columns of the models the addon defines,
@@ -1100,22 +1108,33 @@ class TestAttackerPaths(CrmOrderXmlrpcCase):
         order = self._complete(self._create_order())
         token = order._rating_get_access_token()
         rating = order.rating_ids
+        self.assertEqual(rating.access_token, token)
         found = self.rpc(
             user_b,
             "rating.rating",
             "search_read",
             [("res_model", "=", "crm.order")],
-            fields=["access_token"],
+            fields=["res_id"],
         )
-        self.assertNotIn(token, [row["access_token"] for row in found])
+        self.assertNotIn(rating.id, [row["id"] for row in found])
         self.assertRefused(
-            "Uh-oh", user_b, "rating.rating", "read", rating.ids, ["access_token"]
+            "Uh-oh", user_b, "rating.rating", "read", rating.ids, ["res_id"]
         )
-        # the order's own salesperson reads it
+        # the order's own salesperson reads the rating, not its link's token (the
+        # customer's credential: administrators only)
         (row,) = self.rpc(
-            self.salesman, "rating.rating", "read", rating.ids, ["access_token"]
+            self.salesman, "rating.rating", "read", rating.ids, ["res_id"]
         )
-        self.assertEqual(row["access_token"], token)
+        self.assertEqual(row["res_id"], order.id)
+        self.assertRefused(
+            'You do not have enough rights to access the fields "access_token" '
+            "on Rating (rating.rating).",
+            self.salesman,
+            "rating.rating",
+            "read",
+            rating.ids,
+            ["access_token"],
+        )
 
     def test_order_links_only_opportunities_the_user_reads(self):
         other_lead = self.env["crm.lead"].create(

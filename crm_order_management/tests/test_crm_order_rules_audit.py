@@ -241,6 +241,46 @@ class TestOneNewCustomerOrder(CrmOrderXmlrpcCase):
             1,
         )
 
+    def test_an_older_conflict_blocks_no_other_order(self):
+        # a history import (which the rule does not check) left Nina two New
+        # Customer orders; her other orders are not blocked by that
+        importing = self.env["crm.order"].with_context(crm_order_import=True)
+        first, second = (
+            importing.create(
+                {"partner_id": self.nina.id, "order_type_id": self.type_new.id}
+            )
+            for _i in range(2)
+        )
+        self.assertEqual(second.order_type_id, self.type_new)
+        third_id = self.rpc(
+            self.salesman, "crm.order", "create", {"partner_id": self.nina.id}
+        )
+        third = self.env["crm.order"].browse(third_id)
+        self.assertEqual(third.order_type_id, self.type_returning)
+        self.rpc(
+            self.salesman,
+            "crm.order",
+            "write",
+            [third_id],
+            {"partner_id": self.yara.id},
+        )
+        self.assertEqual(
+            (third.partner_id, third.order_type_id), (self.yara, self.type_returning)
+        )
+        # the misplaced order itself is still refused when it is the one changed
+        self.assertRefused(
+            "Nina New already has orders: only a customer's first order is a New "
+            f"Customer order ({second.name}).",
+            self.manager,
+            "crm.order",
+            "write",
+            [second.id],
+            {"order_type_id": self.type_new.id},
+        )
+        self.assertEqual(
+            (first.order_type_id, second.order_type_id), (self.type_new, self.type_new)
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestCustomerRatingIsTheCustomers(CrmOrderXmlrpcCase):
@@ -340,23 +380,32 @@ class TestCustomerRatingIsTheCustomers(CrmOrderXmlrpcCase):
     def test_salesperson_cannot_rate_in_the_customer_stead(self):
         order = self._complete(self._create_order())
         token = order._rating_get_access_token()
-        # the salesperson reads the rating link of their order, and follows it
-        (row,) = self.rpc(
-            self.salesman,
-            "rating.rating",
-            "search_read",
-            [("access_token", "=", token)],
-            fields=["access_token"],
-        )
+        # the salesperson cannot read the rating link of their order (the public
+        # rating page would take it as the customer's) ...
+        for domain, fields in (
+            ([("res_id", "=", order.id)], ["access_token"]),
+            ([("access_token", "=", token)], ["rating"]),
+        ):
+            with self.subTest(domain=domain, fields=fields):
+                self.assertRefused(
+                    'You do not have enough rights to access the fields "access_token" '
+                    "on Rating (rating.rating).",
+                    self.salesman,
+                    "rating.rating",
+                    "search_read",
+                    domain,
+                    fields=fields,
+                )
+        # ... nor rate with it over XML-RPC, had they got it another way
         self.assertRefused(
-            f"Only the customer gives their own rating of {order.name} (through the "
-            "rating link or the portal), and only a sales manager changes it.",
+            'You do not have enough rights to access the fields "access_token" '
+            "on Rating (rating.rating).",
             self.salesman,
             "crm.order",
             "rating_apply",
             [order.id],
             5,
-            token=row["access_token"],
+            token=token,
         )
         self.assertEqual(order.rating, 0)
         self.assertFalse(order.rating_ids.filtered("consumed"))
