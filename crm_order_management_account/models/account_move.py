@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import clean_context
 
 from odoo.addons.crm_order_management.tools import with_server_values
 
@@ -35,8 +36,10 @@ class AccountMove(models.Model):
     def _reverse_moves(self, default_values_list=None, cancel=False):
         # credit notes keep the order lines of the invoice they reverse (a field the
         # server owns: see account.move.line.crm_order_line_ids)
+        # (without the client's context defaults, given with the server's right)
+        moves = with_server_values(self.with_context(clean_context(self.env.context)))
         return (
-            super(AccountMove, with_server_values(self))
+            super(AccountMove, moves)
             ._reverse_moves(default_values_list=default_values_list, cancel=cancel)
             .with_env(self.env)
         )

@@ -488,6 +488,53 @@ class TestCrmOrderAccountXmlrpc(
         self.assertTrue(self.rpc(self.sales_manager, "crm.order", "unlink", [other.id]))
         self.assertFalse(other.exists())
 
+    def test_reversal_context_defaults_link_nothing(self):
+        """Reverse and Create Invoice gives the links of the invoice it reverses,
+        not those a client puts in its context's defaults."""
+        order, invoice = self._invoiced()
+        other = self._order([(self.lamp, 4, 110.0, 0.0)])
+        context = {
+            "active_model": "account.move",
+            "active_ids": invoice.ids,
+            "default_invoice_line_ids": [
+                [
+                    0,
+                    0,
+                    {
+                        "name": "other order",
+                        "quantity": 4,
+                        "price_unit": 0.01,
+                        "crm_order_line_ids": [[6, 0, other.line_ids.ids]],
+                    },
+                ]
+            ],
+            "default_crm_order_line_ids": [[6, 0, other.line_ids.ids]],
+        }
+        wizard_id = self.rpc(
+            self.accountant,
+            "account.move.reversal",
+            "create",
+            {"reason": "Wrong price", "journal_id": invoice.journal_id.id},
+            context=context,
+        )
+        self.rpc(
+            self.accountant,
+            "account.move.reversal",
+            "modify_moves",
+            [wizard_id],
+            context=context,
+        )
+        self.env.invalidate_all()
+        self.assertFalse(other.line_ids.invoice_line_ids)
+        self.assertEqual(other.line_ids.qty_invoiced, 0.0)
+        self.assertEqual(other.invoice_status, "to invoice")
+        # the order's own: invoiced 2, credited 2, invoiced 2 again
+        new_invoice = order.invoice_ids - invoice - invoice.reversal_move_ids
+        self.assertEqual(self._links(new_invoice), [(self.desk, 2.0, order.line_ids)])
+        self.assertEqual(
+            (new_invoice.amount_total, order.line_ids.qty_invoiced), (230.0, 2.0)
+        )
+
     def test_context_defaults_link_nothing(self):
         """The links between invoice lines and order lines are never a default of
         the client's context."""
