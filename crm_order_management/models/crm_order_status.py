@@ -108,6 +108,41 @@ class CrmOrderStatus(models.Model):
                     )
                 )
 
+    def _automatic_next_fields(self):
+        """The fields naming the status an order of this status moves on to by
+        itself (the glue addons: when paid, when delivered). An order that enters
+        such a status already paid or delivered moves on at once."""
+        return []
+
+    def _check_automatic_loop(self):
+        """Refuse statuses that orders would move on through by themselves round
+        and round: a loop of the statuses named by the fields of
+        _automatic_next_fields, whatever fields it mixes."""
+        names = self._automatic_next_fields()
+        done = self.browse()
+        for start in self:
+            # depth-first, from each status, along every automatic next status
+            path, todo = [], [(start, 0)]
+            while todo:
+                status, depth = todo.pop()
+                del path[depth:]
+                if status in path:
+                    loop = path[path.index(status) :] + [status]
+                    raise ValidationError(
+                        self.env._(
+                            "Orders would move on by themselves round a loop of "
+                            "statuses: %(loop)s. Clear the status they move on to "
+                            "on one of them.",
+                            loop=" → ".join(loop_status.name for loop_status in loop),
+                        )
+                    )
+                if status in done:
+                    continue
+                path.append(status)
+                todo.extend((status[name], depth + 1) for name in names if status[name])
+            done |= start
+        return True
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------

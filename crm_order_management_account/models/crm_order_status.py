@@ -27,3 +27,8 @@ class CrmOrderStatus(models.Model):
                     statuses=", ".join(self.mapped("name")),
                 )
             )
+        # nor a loop mixed with the statuses of other automatic moves (delivered)
+        self._check_automatic_loop()
+
+    def _automatic_next_fields(self):
+        return [*super()._automatic_next_fields(), "paid_next_status_id"]

@@ -48,3 +48,8 @@ class CrmOrderStatus(models.Model):
                             chain=" → ".join([*chain.mapped("name"), target.name]),
                         )
                     )
+        # nor a loop mixed with the statuses of other automatic moves (paid)
+        self._check_automatic_loop()
+
+    def _automatic_next_fields(self):
+        return [*super()._automatic_next_fields(), "delivered_status_id"]
