@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
@@ -97,8 +97,42 @@ class CrmOrderLine(models.Model):
             self._check_quantity_delivered()
         if delivering:
             self._relaunch_deliveries()
+            if "quantity" in vals:
+                self._warn_deliveries_shipping_more()
             waiting._move_on_delivered_now()
         return res
+
+    def _warn_deliveries_shipping_more(self):
+        """As sale_stock warns the delivery orders of a decreased sales order line:
+        a delivery order stock could not lower (a printed one) still ships more
+        than the line now asks for; its responsible gets a warning activity."""
+        for line in self.sudo():
+            open_moves = line._get_open_outgoing_moves()
+            if not open_moves:
+                continue
+            rounding = line.product_uom_id.rounding or 0.01
+            shipping = line.qty_delivered + sum(
+                move.product_uom._compute_quantity(
+                    move.product_uom_qty, line.product_uom_id, rounding_method="HALF-UP"
+                )
+                for move in open_moves
+            )
+            if float_compare(shipping, line.quantity, precision_rounding=rounding) <= 0:
+                continue
+            for picking in open_moves.picking_id:
+                picking.activity_schedule(
+                    "mail.mail_activity_data_warning",
+                    note=self.env._(
+                        "Order %(order)s now asks for %(quantity)s of %(product)s, "
+                        "delivered and to deliver: %(shipping)s. Lower this delivery "
+                        "order by hand.",
+                        order=line.order_id.name,
+                        quantity=line._format_quantity(line.quantity),
+                        product=line.product_id.display_name,
+                        shipping=line._format_quantity(shipping),
+                    ),
+                    user_id=picking.user_id.id or SUPERUSER_ID,
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_delivered(self):

@@ -8,6 +8,7 @@ quantity lowers the open delivery."""
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from .common import CrmOrderStockCommon, CrmOrderStockXmlrpcCase
 
@@ -325,6 +326,19 @@ class TestLoweredQuantity(CrmOrderStockCommon):
         self.assertEqual(printed.move_ids.product_uom_qty, 5.0)
         self.assertEqual(printed.state, "assigned")
         self.assertEqual(order.picking_ids, printed | added)
+        # its responsible is warned, once the line asks for less than it ships (at
+        # 6 it shipped 5 and the other 1: no warning then)
+        warning = self.env.ref("mail.mail_activity_data_warning")
+        (activity,) = printed.activity_ids
+        self.assertEqual(
+            (activity.activity_type_id, html2plaintext(activity.note)),
+            (
+                warning,
+                f"Order {order.name} now asks for 4 of {self.chair.display_name}, "
+                "delivered and to deliver: 5. Lower this delivery order by hand.",
+            ),
+        )
+        self.assertFalse(added.activity_ids)
         self.assertEqual(
             self.chair.with_context(warehouse_id=self.warehouse.id).free_qty, 95.0
         )
