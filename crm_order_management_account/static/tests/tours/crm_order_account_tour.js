@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("crm_order_account_payment_tour", {
         },
         {
             content: "The invoice is paid",
-            trigger: ".o_form_view .o_widget_web_ribbon:contains(Paid), .o_form_view .o_widget_web_ribbon:contains(In Payment)",
+            trigger: ".o_form_view .ribbon span:contains(Paid), .o_form_view .ribbon span:contains(In Payment)",
         },
         {
             content: "Back to the order (not to the list of orders)",
