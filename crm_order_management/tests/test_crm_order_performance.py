@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
 from odoo.tests import tagged
 
 from .common import CrmOrderCommon
@@ -100,3 +102,117 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         lines = self._index_definitions("crm_order_line")
         self.assertNotIn("crm_order_line__order_id_index", lines)
         self.assertIn("crm_order_line_order_id_product_id_index", lines)
+
+    def test_date_groupings_estimated_as_days(self):
+        # PostgreSQL is told that the order dates, which the web client groups
+        # through date_trunc(), have the distinct values of ten years of days
+        self.env.cr.execute(
+            """SELECT attoptions FROM pg_attribute
+                WHERE attrelid = 'crm_order'::regclass AND attname = 'date_order'"""
+        )
+        self.assertIn("n_distinct=3650", self.env.cr.fetchone()[0])
+
+    def test_groups_sorted_by_status_order(self):
+        # The groups ordered by status are sorted in Python, by the statuses'
+        # sequence, not their ids: Awaiting Payment moved after Cancelled.
+        for status, sequence in (
+            (self.status_draft, 5),
+            (self.status_payment, 60),
+            (self.status_shipment, 20),
+            (self.status_receipt, 30),
+            (self.status_completed, 40),
+            (self.status_cancelled, 50),
+        ):
+            status.sequence = sequence
+        draft_jan = self._create_order(date_order="2026-01-10 09:00:00")
+        payment_jan = self._create_order(date_order="2026-01-20 09:00:00")
+        shipment_feb = self._create_order(date_order="2026-02-05 09:00:00")
+        payment_feb = self._create_order(date_order="2026-02-10 09:00:00")
+        self._move(payment_jan, self.status_payment)
+        self._move(shipment_feb, self.status_payment, self.status_shipment)
+        self._move(payment_feb, self.status_payment)
+        Order = self.env["crm.order"].with_user(self.salesman_all)
+        domain = [
+            ("id", "in", (draft_jan + payment_jan + shipment_feb + payment_feb).ids)
+        ]
+
+        def groups(groupby, order, **kwargs):
+            return [
+                tuple(value.name if hasattr(value, "name") else value for value in row)
+                for row in Order._read_group(
+                    domain, groupby, ["__count"], order=order, **kwargs
+                )
+            ]
+
+        self.assertEqual(
+            groups(["status_id"], "status_id"),
+            [("Draft", 1), ("Awaiting Shipment", 1), ("Awaiting Payment", 2)],
+        )
+        self.assertEqual(
+            groups(["status_id"], "status_id desc"),
+            [("Awaiting Payment", 2), ("Awaiting Shipment", 1), ("Draft", 1)],
+        )
+        jan, feb = datetime(2026, 1, 1), datetime(2026, 2, 1)
+        month_status = ["date_order:month", "status_id"]
+        self.assertEqual(
+            groups(month_status, "date_order:month, status_id"),
+            [
+                (jan, "Draft", 1),
+                (jan, "Awaiting Payment", 1),
+                (feb, "Awaiting Shipment", 1),
+                (feb, "Awaiting Payment", 1),
+            ],
+        )
+        self.assertEqual(
+            groups(month_status, "status_id desc, date_order:month desc"),
+            [
+                (feb, "Awaiting Payment", 1),
+                (jan, "Awaiting Payment", 1),
+                (feb, "Awaiting Shipment", 1),
+                (jan, "Draft", 1),
+            ],
+        )
+        # a page of the groups
+        self.assertEqual(
+            groups(month_status, "date_order:month, status_id", offset=1, limit=2),
+            [(jan, "Awaiting Payment", 1), (feb, "Awaiting Shipment", 1)],
+        )
+        # the same order as the ORM's join gives (NULLS LAST leaves it to SQL)
+        for groupby, order, in_sql in (
+            (
+                month_status,
+                "date_order:month, status_id",
+                "date_order:month, status_id nulls last",
+            ),
+            (["status_id"], "status_id desc", "status_id desc nulls first"),
+        ):
+            self.assertEqual(groups(groupby, order), groups(groupby, in_sql))
+        # the orders are not joined with their statuses, which are read apart
+        with self.assertQueries(
+            [
+                """SELECT "crm_order"."status_id", COUNT(*) FROM "crm_order"
+                    WHERE ("crm_order"."id" IN %s) GROUP BY "crm_order"."status_id"
+                    ORDER BY "crm_order"."status_id" ASC""",
+                'SELECT "crm_order_status"."id" FROM "crm_order_status" '
+                'WHERE ("crm_order_status"."id" IN %s) '
+                'ORDER BY "crm_order_status"."sequence", "crm_order_status"."id"',
+            ]
+        ):
+            self.env["crm.order"]._read_group(
+                domain, ["status_id"], ["__count"], order="status_id"
+            )
+        # the kanban's columns, through the web client's call
+        columns = Order.web_read_group(
+            domain, ["amount_total:sum"], ["status_id"], lazy=True
+        )["groups"]
+        self.assertEqual(
+            [(group["status_id"][1], group["status_id_count"]) for group in columns],
+            [
+                ("Draft", 1),
+                ("Awaiting Shipment", 1),
+                ("Awaiting Receipt", 0),
+                ("Completed", 0),
+                ("Cancelled", 0),
+                ("Awaiting Payment", 2),
+            ],
+        )
