@@ -7,9 +7,13 @@ about 30% of the completed orders are rated. At each size it times, in-process
 through the ORM as the superuser:
 
 - the daily scheduled action, ``crm.order.kpi._cron_compute_snapshots()`` (the
-  current and previous day, week and month): best of N runs, each in its own
-  transaction, rolled back afterwards so that every run sees the same data and
-  the same snapshots;
+  current and previous day, week and month, a previous one only while it is not
+  settled): best of N runs, each in its own transaction, rolled back afterwards so
+  that every run sees the same data and the same snapshots;
+- the same daily run as on the last day of the previous month
+  (``_compute_daily``), when the current month holds the most days and the
+  month before it is settled, beside that day's six periods all recomputed (the
+  baseline: the daily run before settled periods were skipped);
 - the recomputation of 24 months (``today - 24 months`` to today, days, weeks and
   months), once: the batch computation ``_compute_snapshots`` called directly on
   each batch of RECOMPUTE_BATCH periods, committing after each one, as the
@@ -439,19 +443,50 @@ def daily_queries(model):
     return model._input_queries(periods, low, high, lookup)
 
 
-def measure(registry, rounds):
-    """Seconds of the daily run (best of ``rounds``, rolled back), of each of its
-    queries (best of ``rounds``), of the 24-month recomputation (committed), and
-    the orders dated in the daily run's periods."""
-    daily = float("inf")
+def best_daily(registry, rounds, run):
+    """Seconds of ``run(kpi model)``, best of ``rounds``, each rolled back so
+    that every run sees the same data and snapshots."""
+    best = float("inf")
     for _ in range(rounds):
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             started = time.perf_counter()
-            env["crm.order.kpi"]._cron_compute_snapshots()
+            run(env["crm.order.kpi"])
             env.flush_all()
-            daily = min(daily, time.perf_counter() - started)
+            best = min(best, time.perf_counter() - started)
             cr.rollback()
+    return best
+
+
+def measure(registry, rounds):
+    """Seconds of the 24-month recomputation (committed), of the daily run
+    (best of ``rounds``, rolled back) today and on the last day of the previous
+    month, beside the same day with every period recomputed (the baseline), of
+    each input query of today's run, and the orders dated in today's periods.
+
+    The fill inserted rows dated in every past day, which the change triggers
+    noted: the first daily run after it (committed, not timed) counts them,
+    as the scheduled action does on the day after an import."""
+    kpi = sys.modules[f"odoo.addons.{MODULE}.report.kpi_formulas"]
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        recompute, written = recompute_24_months(env["crm.order.kpi"])
+        env["crm.order.kpi"]._cron_compute_snapshots()
+        cr.commit()
+    today = odoo.fields.Date.today()
+    month_end = today.replace(day=1) - timedelta(days=1)
+    every_period = [
+        (granularity, start)
+        for granularity in kpi.GRANULARITIES
+        for start in kpi.current_and_previous(granularity, month_end)
+    ]
+    daily = best_daily(registry, rounds, lambda m: m._cron_compute_snapshots())
+    daily_month_end = best_daily(
+        registry, rounds, lambda m: m._compute_daily(month_end)
+    )
+    baseline = best_daily(
+        registry, rounds, lambda m: m._compute_snapshots(every_period)
+    )
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         model = env["crm.order.kpi"]
@@ -473,10 +508,11 @@ def measure(registry, rounds):
             [first, last],
         )
         in_periods = cr.fetchone()[0]
-        cr.commit()
-        recompute, written = recompute_24_months(model)
+        cr.rollback()
     return {
         "daily": daily,
+        "month_end": daily_month_end,
+        "baseline": baseline,
         "queries": queries,
         "recompute": recompute,
         "written": written,
@@ -525,11 +561,14 @@ def print_results(results, rounds):
         "x",
         "daily s",
         "x",
+        "month end s",
+        "all periods s",
+        "ratio",
         "24-month s",
         "x",
         "snapshots",
     )
-    row_format = "{:>9} {:>10} {:>5} {:>8} {:>5} {:>10} {:>5} {:>9}"
+    row_format = "{:>9} {:>10} {:>5} {:>8} {:>5} {:>11} {:>13} {:>5} {:>10} {:>5} {:>9}"
     print()
     print(row_format.format(*header))
     previous = None
@@ -541,6 +580,9 @@ def print_results(results, rounds):
                 ratio(r["in_periods"], previous["in_periods"]) if previous else "",
                 f"{r['daily']:.3f}",
                 ratio(r["daily"], previous["daily"]) if previous else "",
+                f"{r['month_end']:.3f}",
+                f"{r['baseline']:.3f}",
+                f"{r['month_end'] / r['baseline']:.2f}" if r["baseline"] else "",
                 f"{r['recompute']:.2f}",
                 ratio(r["recompute"], previous["recompute"]) if previous else "",
                 r["written"],
@@ -548,9 +590,12 @@ def print_results(results, rounds):
         )
         previous = r
     print(
-        f"(daily: best of {rounds}, rolled back; 24-month: once, committed per batch; "
-        "'in periods': orders dated in the daily run's periods; x: growth from the "
-        "previous size)"
+        f"(daily: the scheduled action today, best of {rounds}, rolled back; month "
+        "end: the same on the last day of the previous month, whose previous month "
+        "is settled; all periods: that day's six periods all recomputed, as before "
+        "settled periods were skipped (the baseline; ratio = month end / all "
+        "periods); 24-month: once, committed per batch; 'in periods': orders dated "
+        "in today's periods; x: growth from the previous size)"
     )
     names = list(results[0][1]["queries"])
     row_format = "{:>9}" + " {:>10}" * len(names)

@@ -32,6 +32,50 @@ RECOMPUTE_BATCH = 62
 # to the periods by range; more are looked up by key (see _in_periods).
 RANGE_JOIN_PERIODS = 8
 LOCK_KEY = "crm_order_kpi"
+# Days before today whose rows changed (see _install_change_triggers).
+CHANGE_TABLE = "crm_order_kpi_change"
+TODAY_UTC = "(now() AT TIME ZONE 'UTC')::date"
+# The rows the metrics read, by table: the days a row counts on (SQL over the
+# OLD or NEW ``row``) and the columns that feed the metrics. A line counts on its
+# order's day.
+CHANGE_SOURCES = {
+    "crm_order": (
+        ("{row}.date_order::date", "{row}.rating_date::date"),
+        (
+            "date_order",
+            "rating_date",
+            "rating",
+            "company_id",
+            "order_type_id",
+            "commercial_partner_id",
+        ),
+    ),
+    "crm_order_line": (
+        ("(SELECT o.date_order::date FROM crm_order o WHERE o.id = {row}.order_id)",),
+        ("order_id", "product_id"),
+    ),
+    "crm_order_status_history": (
+        ("{row}.date::date",),
+        (
+            "date",
+            "order_id",
+            "company_id",
+            "order_type_id",
+            "status_from_id",
+            "status_to_id",
+            "user_id",
+            "change_type",
+            "processing_hours",
+        ),
+    ),
+    "crm_order_tracking": (
+        ("{row}.date::date",),
+        ("date", "order_id", "company_id", "order_type_id", "user_id"),
+    ),
+}
+# A period is settled once computed at least this long after its end: long after
+# the last transaction that began within it committed (see _settled_periods).
+SETTLED_AFTER = timedelta(days=1)
 
 
 class CrmOrderKpi(models.Model):
@@ -185,6 +229,123 @@ class CrmOrderKpi(models.Model):
             self._table,
             ["company_id", "granularity", "date_start", "COALESCE(order_type_id, 0)"],
         )
+        self._install_change_triggers()
+
+    def _drop_change_triggers(self):
+        """Remove what _install_change_triggers created (module uninstall)."""
+        cr = self.env.cr
+        for table in CHANGE_SOURCES:
+            for event in ("insert", "update", "delete"):
+                cr.execute(
+                    SQL(
+                        "DROP TRIGGER IF EXISTS %s ON %s",
+                        SQL.identifier(f"{table}_kpi_{event}"),
+                        SQL.identifier(table),
+                    )
+                )
+            cr.execute(
+                SQL(
+                    "DROP FUNCTION IF EXISTS %s()",
+                    SQL.identifier(f"{table}_kpi_mark_change"),
+                )
+            )
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(CHANGE_TABLE)))
+
+    def _install_change_triggers(self):
+        """Mark the days whose metric inputs changed after the day was over.
+
+        The daily run recomputes the previous day, week and month only while they
+        may still change (see _settled_periods): a settled period changes only
+        when a row dated in it is created, changed or deleted afterwards (an
+        import, an edited date, a rating changed, a deleted order). Triggers on
+        the tables the metrics read note the days of such rows, old and new, in
+        CHANGE_TABLE, whoever writes them: the ORM, its recomputations of stored
+        fields (an order's type, carried by its history), raw SQL of other
+        modules, cascaded deletes. Rows of today (every order being created) are
+        not noted: today's periods are recomputed anyway. The row triggers are
+        filtered by their WHEN clause, so that other writes never call them."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS %s (day date NOT NULL)",
+                SQL.identifier(CHANGE_TABLE),
+            )
+        )
+        for table, (days, columns) in CHANGE_SOURCES.items():
+            function = SQL.identifier(f"{table}_kpi_mark_change")
+
+            def mark(row, days=days):
+                # the days of the OLD or NEW row before today
+                return SQL(
+                    "INSERT INTO %s (day) SELECT day FROM (VALUES %s) AS v(day) "
+                    "WHERE day < %s;",
+                    SQL.identifier(CHANGE_TABLE),
+                    SQL(", ").join(
+                        SQL("(%s)", SQL(day.format(row=row))) for day in days
+                    ),
+                    SQL(TODAY_UTC),
+                )
+
+            cr.execute(
+                SQL(
+                    """
+                    CREATE OR REPLACE FUNCTION %s() RETURNS trigger
+                    LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP IN ('UPDATE', 'DELETE') THEN %s END IF;
+                        IF TG_OP IN ('UPDATE', 'INSERT') THEN %s END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    function,
+                    mark("OLD"),
+                    mark("NEW"),
+                )
+            )
+            # A line's day is its order's: read by the function, not the filter.
+            dated = table != "crm_order_line"
+
+            def before_today(row, days=days, dated=dated):
+                if not dated:
+                    return SQL("TRUE")
+                return SQL(" OR ").join(
+                    SQL("%s < %s", SQL(day.format(row=row)), SQL(TODAY_UTC))
+                    for day in days
+                )
+
+            changed = SQL(
+                "(%s) IS DISTINCT FROM (%s)",
+                SQL(", ").join(SQL(f"OLD.{column}") for column in columns),
+                SQL(", ").join(SQL(f"NEW.{column}") for column in columns),
+            )
+            for event, condition in (
+                ("INSERT", before_today("NEW")),
+                (
+                    "UPDATE",
+                    SQL(
+                        "%s AND (%s OR %s)",
+                        changed,
+                        before_today("OLD"),
+                        before_today("NEW"),
+                    ),
+                ),
+                ("DELETE", before_today("OLD")),
+            ):
+                trigger = SQL.identifier(f"{table}_kpi_{event.lower()}")
+                cr.execute(
+                    SQL(
+                        "DROP TRIGGER IF EXISTS %s ON %s; "
+                        "CREATE TRIGGER %s AFTER %s ON %s FOR EACH ROW WHEN (%s) "
+                        "EXECUTE FUNCTION %s()",
+                        trigger,
+                        SQL.identifier(table),
+                        trigger,
+                        SQL(event),
+                        SQL.identifier(table),
+                        condition,
+                        function,
+                    )
+                )
 
     @api.depends("granularity", "date_start", "order_type_id")
     def _compute_display_name(self):
@@ -211,17 +372,77 @@ class CrmOrderKpi(models.Model):
     @api.model
     def _cron_compute_snapshots(self):
         """Daily: the current and the previous period of every granularity (UTC
-        days, like the stored datetimes)."""
-        today = fields.Date.today()
+        days, like the stored datetimes); a previous period only while it is not
+        settled (see _settled_periods)."""
+        periods = self.sudo()._compute_daily(fields.Date.today())
+        self.env["ir.cron"]._notify_progress(done=periods, remaining=0)
+
+    def _compute_daily(self, today):
+        """The daily run for ``today``: returns the number of periods it looked
+        at (computed or settled)."""
         periods = [
             (granularity, start)
             for granularity in kpi.GRANULARITIES
             for start in kpi.current_and_previous(granularity, today)
         ]
-        written = self.sudo()._compute_snapshots(periods)
+        settled = self._settled_periods(
+            [
+                (granularity, start)
+                for granularity, start in periods
+                if kpi.period_end(granularity, start) <= today
+            ]
+        )
+        written = self._compute_snapshots(
+            [period for period in periods if period not in settled]
+        )
         if written is None:
             _logger.info("Order metrics: another computation is running, skipped.")
-        self.env["ir.cron"]._notify_progress(done=len(periods), remaining=0)
+        else:
+            # The changes it saw are counted: every period they touched that the
+            # daily run will look at again was computed. Odoo's cursors are
+            # REPEATABLE READ: the rows noted by transactions that committed
+            # after this one began are not seen, so not deleted.
+            self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(CHANGE_TABLE)))
+        return len(periods)
+
+    def _settled_periods(self, periods):
+        """The ``periods`` (ended ones) whose snapshots need no recomputation:
+        every snapshot of the period (each company, all types and each type) was
+        computed at least SETTLED_AFTER after the period's end, and no row dated
+        in the period changed since the last daily run (CHANGE_TABLE).
+
+        A period is computed by the daily runs of its days and of the days after
+        its end, until SETTLED_AFTER has passed: the rows of every transaction
+        that began within it are counted by then. Afterwards, only a change
+        noted by the triggers brings it back."""
+        keys = set(self._snapshot_keys())
+        settled = []
+        cr = self.env.cr
+        for granularity, start in periods:
+            end = kpi.period_end(granularity, start)
+            snapshots = self.search_fetch(
+                [("granularity", "=", granularity), ("date_start", "=", start)],
+                ["company_id", "order_type_id", "computed_at"],
+            )
+            computed = {
+                (snapshot.company_id.id, snapshot.order_type_id.id or None)
+                for snapshot in snapshots
+                if snapshot.computed_at
+                and snapshot.computed_at.date() >= end + SETTLED_AFTER
+            }
+            if not keys <= computed:
+                continue
+            cr.execute(
+                SQL(
+                    "SELECT 1 FROM %s WHERE day >= %s AND day < %s LIMIT 1",
+                    SQL.identifier(CHANGE_TABLE),
+                    start,
+                    end,
+                )
+            )
+            if not cr.fetchone():
+                settled.append((granularity, start))
+        return settled
 
     @api.model
     def recompute_range(self, date_from, date_to, granularities=None):
@@ -385,6 +606,7 @@ class CrmOrderKpi(models.Model):
         cr = self.env.cr
         # Short, index-driven aggregates: JIT compilation costs more than it saves.
         cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(SQL("SET LOCAL work_mem = %s", "64MB"))
         lookup = len(bounds) > RANGE_JOIN_PERIODS
         inputs = {}
         for query in self._input_queries(periods, low, high, lookup).values():

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase, new_test_user
 
+from odoo.addons.crm_order_management import uninstall_hook
 from odoo.addons.crm_order_management.report import kpi_formulas as kpi
 from odoo.addons.crm_order_management.report.crm_order_kpi import RANGE_JOIN_PERIODS
 
@@ -783,6 +784,161 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
         with self.assertRaises(AccessError):
             snapshot.unlink()
         self.assertEqual(snapshot.order_count, 5)
+
+    def _tamper(self, granularity, start):
+        """Put 99 orders in the all-types snapshot of a period, by SQL: a period
+        that the daily run recomputes gets its true figure back."""
+        snapshot = self._snapshot(granularity, start)
+        self.env.cr.execute(
+            "UPDATE crm_order_kpi SET order_count = 99 WHERE id = %s", [snapshot.id]
+        )
+        snapshot.invalidate_recordset()
+
+    def _changed_days(self):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT DISTINCT day FROM crm_order_kpi_change ORDER BY 1")
+        return [day for (day,) in self.env.cr.fetchall()]
+
+    def test_cron_skips_settled_previous_periods(self):
+        Kpi = self.env["crm.order.kpi"]
+        # Creating the scenario noted its days (all before today, 2026 or later).
+        self.assertIn(date(2024, 2, 10), self._changed_days())
+        with freeze_time("2024-03-13 12:00:00"):
+            Kpi._cron_compute_snapshots()
+        # The run counted the changes.
+        self.assertEqual(self._changed_days(), [])
+        for period in (
+            ("month", "2024-02-01"),
+            ("week", "2024-03-04"),
+            ("day", "2024-03-13"),
+        ):
+            self._tamper(*period)
+        # Thursday 03-14: February (ended 03-01) and the week of 03-04 (ended
+        # 03-11) were computed on 03-13, a day or more after their end, and
+        # nothing dated in them changed since: settled, left as they are. The
+        # previous day, 03-13, is computed again (computed on the day itself).
+        with freeze_time("2024-03-14 12:00:00"):
+            Kpi._cron_compute_snapshots()
+        self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 99)
+        self.assertEqual(self._snapshot("week", "2024-03-04").order_count, 99)
+        self.assertEqual(self._snapshot("day", "2024-03-13").order_count, 0)
+        # A follow-up logged afterwards on O7 and dated 02-15 changes February:
+        # its day is noted, and the next run computes February again.
+        self.env["crm.order.tracking"].with_context(crm_order_import=True).create(
+            self._event(self.o7, self.cid, "2024-02-15 10:00:00", "call")
+        )
+        self.assertEqual(self._changed_days(), [date(2024, 2, 15)])
+        with freeze_time("2024-03-14 13:00:00"):
+            Kpi._cron_compute_snapshots()
+        february = self._snapshot("month", "2024-02-01")
+        # O4 and O7 dated in February; E7 (02-11) and the new event on O7
+        self.assertEqual(february.order_count, 2)
+        self.assertEqual(february.tracking_event_count, 2)
+        self.assertEqual(february.tracked_order_count, 1)
+        self.assertEqual(self._snapshot("week", "2024-03-04").order_count, 99)
+        self.assertEqual(self._changed_days(), [])
+
+    def test_cron_recomputes_a_period_until_a_day_after_its_end(self):
+        Kpi = self.env["crm.order.kpi"]
+        # Friday 2024-03-01: February just ended, computed the same day.
+        with freeze_time("2024-03-01 00:30:00"):
+            Kpi._cron_compute_snapshots()
+        self._tamper("month", "2024-02-01")
+        # On 03-02 February is still computed: a transaction begun on 02-29
+        # may have committed after the run of 03-01.
+        with freeze_time("2024-03-02 00:30:00"):
+            Kpi._cron_compute_snapshots()
+        self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 2)
+        self._tamper("month", "2024-02-01")
+        with freeze_time("2024-03-03 00:30:00"):
+            Kpi._cron_compute_snapshots()
+        self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 99)
+
+    def test_cron_recomputes_a_settled_period_missing_a_type(self):
+        Kpi = self.env["crm.order.kpi"]
+        with freeze_time("2024-03-13 12:00:00"):
+            Kpi._cron_compute_snapshots()
+        self._tamper("month", "2024-02-01")
+        # A type created since has no snapshot of February yet.
+        self.env["crm.order.type"].create(
+            {"name": "Wholesale", "company_id": self.company_k.id}
+        )
+        with freeze_time("2024-03-14 12:00:00"):
+            Kpi._cron_compute_snapshots()
+        self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 2)
+
+    def test_changes_noted_whoever_writes_them(self):
+        # Every path that changes a metric input dated before today notes the
+        # days, old and new; a write of something else notes nothing.
+        with freeze_time("2024-03-13 12:00:00"):
+            self.env["crm.order.kpi"]._cron_compute_snapshots()
+        self.assertEqual(self._changed_days(), [])
+        self.o4.note = "Call before delivery"
+        self.assertEqual(self._changed_days(), [])
+        # a line's product, by SQL as another module might: the day of its
+        # order (O4, 02-20)
+        self.env.cr.execute(
+            "UPDATE crm_order_line SET product_id = %s WHERE order_id = %s",
+            [self.desk.id, self.o4.id],
+        )
+        self.assertEqual(self._changed_days(), [date(2024, 2, 20)])
+        self.env.cr.execute("DELETE FROM crm_order_kpi_change")
+        # an order moved to another date
+        self.env.cr.execute(
+            "UPDATE crm_order SET date_order = '2024-01-05 10:00:00' WHERE id = %s",
+            [self.o7.id],
+        )
+        self.assertEqual(self._changed_days(), [date(2024, 1, 5), date(2024, 2, 10)])
+        self.env.cr.execute("DELETE FROM crm_order_kpi_change")
+        # the order's type, which its history carries (recomputed by the ORM)
+        self.env.cr.execute(
+            "UPDATE crm_order_status_history SET order_type_id = %s "
+            "WHERE order_id = %s",
+            [self.type_new.id, self.o7.id],
+        )
+        self.assertEqual(self._changed_days(), [date(2024, 2, 10), date(2024, 2, 12)])
+        self.env.cr.execute("DELETE FROM crm_order_kpi_change")
+        # an order deleted with its lines, history and follow-ups
+        self.env.cr.execute("DELETE FROM crm_order WHERE id = %s", [self.o7.id])
+        self.assertEqual(
+            self._changed_days(),
+            [date(2024, 1, 5), date(2024, 2, 10), date(2024, 2, 11), date(2024, 2, 12)],
+        )
+
+    def _change_objects(self):
+        self.env.cr.execute(
+            """SELECT tgname FROM pg_trigger WHERE tgname LIKE %s
+                UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE %s
+                UNION ALL SELECT relname FROM pg_class WHERE relname = %s
+                ORDER BY 1""",
+            ["%_kpi_%", "%_kpi_mark_change", "crm_order_kpi_change"],
+        )
+        return [name for (name,) in self.env.cr.fetchall()]
+
+    def test_change_triggers_dropped_on_uninstall(self):
+        tables = [
+            "crm_order",
+            "crm_order_line",
+            "crm_order_status_history",
+            "crm_order_tracking",
+        ]
+        self.assertEqual(
+            self._change_objects(),
+            sorted(
+                ["crm_order_kpi_change"]
+                + [f"{table}_kpi_mark_change" for table in tables]
+                + [
+                    f"{table}_kpi_{event}"
+                    for table in tables
+                    for event in ("delete", "insert", "update")
+                ]
+            ),
+        )
+        uninstall_hook(self.env)
+        self.assertEqual(self._change_objects(), [])
+        # an upgrade installs them again
+        self.env["crm.order.kpi"].init()
+        self.assertEqual(len(self._change_objects()), 1 + 4 + 12)
 
     def test_cron_computes_current_and_previous_periods(self):
         # Today Wednesday 2024-03-13: days 03-12 and 03-13, weeks 03-04 and 03-11,
