@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -32,9 +32,10 @@ RECOMPUTE_BATCH = 62
 # to the periods by range; more are looked up by key (see _in_periods).
 RANGE_JOIN_PERIODS = 8
 LOCK_KEY = "crm_order_kpi"
-# Days before today whose rows changed (see _install_change_triggers).
+# Days before today whose rows changed, and when (see _install_change_triggers).
 CHANGE_TABLE = "crm_order_kpi_change"
-TODAY_UTC = "(now() AT TIME ZONE 'UTC')::date"
+NOW_UTC = "(now() AT TIME ZONE 'UTC')"
+TODAY_UTC = f"{NOW_UTC}::date"
 # The rows the metrics read, by table: the days a row counts on (SQL over the
 # OLD or NEW ``row``) and the columns that feed the metrics. A line counts on its
 # order's day.
@@ -252,22 +253,30 @@ class CrmOrderKpi(models.Model):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(CHANGE_TABLE)))
 
     def _install_change_triggers(self):
-        """Mark the days whose metric inputs changed after the day was over.
+        """Note the days whose metric inputs changed after the day was over.
 
         The daily run recomputes the previous day, week and month only while they
         may still change (see _settled_periods): a settled period changes only
         when a row dated in it is created, changed or deleted afterwards (an
         import, an edited date, a rating changed, a deleted order). Triggers on
         the tables the metrics read note the days of such rows, old and new, in
-        CHANGE_TABLE, whoever writes them: the ORM, its recomputations of stored
-        fields (an order's type, carried by its history), raw SQL of other
-        modules, cascaded deletes. Rows of today (every order being created) are
-        not noted: today's periods are recomputed anyway. The row triggers are
-        filtered by their WHEN clause, so that other writes never call them."""
+        CHANGE_TABLE with the time the writing transaction began, whoever writes
+        them: the ORM, its recomputations of stored fields (an order's type,
+        carried by its history), raw SQL of other modules, cascaded deletes.
+
+        Rows of today (every order being created) are not noted: today's periods
+        are recomputed anyway. The row triggers are filtered by their WHEN
+        clause, so that other writes never call them, and a day already noted at
+        the same time or later is not noted again: an import of a million
+        backdated rows notes each of its days once."""
         cr = self.env.cr
         cr.execute(
             SQL(
-                "CREATE TABLE IF NOT EXISTS %s (day date NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS %s "
+                "(day date NOT NULL, changed_at timestamp NOT NULL); "
+                "CREATE INDEX IF NOT EXISTS %s ON %s (day, changed_at)",
+                SQL.identifier(CHANGE_TABLE),
+                SQL.identifier(f"{CHANGE_TABLE}_day_index"),
                 SQL.identifier(CHANGE_TABLE),
             )
         )
@@ -275,15 +284,20 @@ class CrmOrderKpi(models.Model):
             function = SQL.identifier(f"{table}_kpi_mark_change")
 
             def mark(row, days=days):
-                # the days of the OLD or NEW row before today
+                # the days of the OLD or NEW row before today, unless noted
+                # already by a transaction begun at the same time or later
                 return SQL(
-                    "INSERT INTO %s (day) SELECT day FROM (VALUES %s) AS v(day) "
-                    "WHERE day < %s;",
+                    "INSERT INTO %s (day, changed_at) SELECT v.day, %s "
+                    "FROM (VALUES %s) AS v(day) WHERE v.day < %s AND NOT EXISTS "
+                    "(SELECT 1 FROM %s c WHERE c.day = v.day AND c.changed_at >= %s);",
                     SQL.identifier(CHANGE_TABLE),
+                    SQL(NOW_UTC),
                     SQL(", ").join(
                         SQL("(%s)", SQL(day.format(row=row))) for day in days
                     ),
                     SQL(TODAY_UTC),
+                    SQL.identifier(CHANGE_TABLE),
+                    SQL(NOW_UTC),
                 )
 
             cr.execute(
@@ -398,28 +412,54 @@ class CrmOrderKpi(models.Model):
         if written is None:
             _logger.info("Order metrics: another computation is running, skipped.")
         else:
-            # The changes it saw are counted: every period they touched that the
-            # daily run will look at again was computed. Odoo's cursors are
-            # REPEATABLE READ: the rows noted by transactions that committed
-            # after this one began are not seen, so not deleted.
-            self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(CHANGE_TABLE)))
+            self._forget_changes(min(start for _granularity, start in periods))
         return len(periods)
+
+    def _forget_changes(self, first_day):
+        """Keep CHANGE_TABLE small: the days before ``first_day`` are in no
+        period the daily run looks at again, and of a day's notes only the
+        latest counts."""
+        table = SQL.identifier(CHANGE_TABLE)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM %s c WHERE c.day < %s OR EXISTS (SELECT 1 FROM %s n "
+                "WHERE n.day = c.day AND n.changed_at > c.changed_at)",
+                table,
+                first_day,
+                table,
+            )
+        )
 
     def _settled_periods(self, periods):
         """The ``periods`` (ended ones) whose snapshots need no recomputation:
         every snapshot of the period (each company, all types and each type) was
-        computed at least SETTLED_AFTER after the period's end, and no row dated
-        in the period changed since the last daily run (CHANGE_TABLE).
+        computed at least SETTLED_AFTER after the period's end and after the
+        last change noted on its days (CHANGE_TABLE).
 
-        A period is computed by the daily runs of its days and of the days after
-        its end, until SETTLED_AFTER has passed: the rows of every transaction
-        that began within it are counted by then. Afterwards, only a change
-        noted by the triggers brings it back."""
+        A transaction that began before a computation may commit after it, and
+        its rows then count only in the next one: SETTLED_AFTER later, every
+        transaction that began within the period, or before the change was
+        noted, has committed long since. A period is thus computed by the daily
+        runs of its days and of the day after its end, then only by the runs of
+        the day after a change to one of its rows."""
         keys = set(self._snapshot_keys())
         settled = []
         cr = self.env.cr
         for granularity, start in periods:
             end = kpi.period_end(granularity, start)
+            cr.execute(
+                SQL(
+                    "SELECT max(changed_at) FROM %s WHERE day >= %s AND day < %s",
+                    SQL.identifier(CHANGE_TABLE),
+                    start,
+                    end,
+                )
+            )
+            changed_at = cr.fetchone()[0]
+            since = (
+                max(datetime.combine(end, time.min), changed_at or datetime.min)
+                + SETTLED_AFTER
+            )
             snapshots = self.search_fetch(
                 [("granularity", "=", granularity), ("date_start", "=", start)],
                 ["company_id", "order_type_id", "computed_at"],
@@ -427,20 +467,9 @@ class CrmOrderKpi(models.Model):
             computed = {
                 (snapshot.company_id.id, snapshot.order_type_id.id or None)
                 for snapshot in snapshots
-                if snapshot.computed_at
-                and snapshot.computed_at.date() >= end + SETTLED_AFTER
+                if snapshot.computed_at and snapshot.computed_at >= since
             }
-            if not keys <= computed:
-                continue
-            cr.execute(
-                SQL(
-                    "SELECT 1 FROM %s WHERE day >= %s AND day < %s LIMIT 1",
-                    SQL.identifier(CHANGE_TABLE),
-                    start,
-                    end,
-                )
-            )
-            if not cr.fetchone():
+            if keys <= computed:
                 settled.append((granularity, start))
         return settled
 

@@ -799,14 +799,25 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
         self.env.cr.execute("SELECT DISTINCT day FROM crm_order_kpi_change ORDER BY 1")
         return [day for (day,) in self.env.cr.fetchall()]
 
+    def _note_changes_at(self, when):
+        """The changes were noted at ``when``: the triggers take PostgreSQL's
+        clock, which the tests do not freeze."""
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_order_kpi_change SET changed_at = %s", [when])
+
     def test_cron_skips_settled_previous_periods(self):
         Kpi = self.env["crm.order.kpi"]
-        # Creating the scenario noted its days (all before today, 2026 or later).
-        self.assertIn(date(2024, 2, 10), self._changed_days())
+        # Creating the scenario noted its days (all before today, 2026 or later),
+        # each once; say it was in January 2024.
+        self.env.cr.execute(
+            "SELECT count(*) FROM crm_order_kpi_change WHERE day = '2024-02-10'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        self._note_changes_at("2024-01-31 10:00:00")
         with freeze_time("2024-03-13 12:00:00"):
             Kpi._cron_compute_snapshots()
-        # The run counted the changes.
-        self.assertEqual(self._changed_days(), [])
+        # The days before the previous month, 02-01, are forgotten.
+        self.assertEqual(self._changed_days()[0], date(2024, 2, 10))
         for period in (
             ("month", "2024-02-01"),
             ("week", "2024-03-04"),
@@ -814,21 +825,23 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
         ):
             self._tamper(*period)
         # Thursday 03-14: February (ended 03-01) and the week of 03-04 (ended
-        # 03-11) were computed on 03-13, a day or more after their end, and
-        # nothing dated in them changed since: settled, left as they are. The
+        # 03-11) were computed on 03-13, a day or more after their end and
+        # after the changes to their days: settled, left as they are. The
         # previous day, 03-13, is computed again (computed on the day itself).
         with freeze_time("2024-03-14 12:00:00"):
             Kpi._cron_compute_snapshots()
         self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 99)
         self.assertEqual(self._snapshot("week", "2024-03-04").order_count, 99)
         self.assertEqual(self._snapshot("day", "2024-03-13").order_count, 0)
-        # A follow-up logged afterwards on O7 and dated 02-15 changes February:
-        # its day is noted, and the next run computes February again.
+        # A follow-up logged on O7 and dated 02-15 changes February: its day is
+        # noted, at 03-14 13:00 say, and the next run computes February again.
+        self.env.cr.execute("DELETE FROM crm_order_kpi_change")
         self.env["crm.order.tracking"].with_context(crm_order_import=True).create(
             self._event(self.o7, self.cid, "2024-02-15 10:00:00", "call")
         )
         self.assertEqual(self._changed_days(), [date(2024, 2, 15)])
-        with freeze_time("2024-03-14 13:00:00"):
+        self._note_changes_at("2024-03-14 13:00:00")
+        with freeze_time("2024-03-14 14:00:00"):
             Kpi._cron_compute_snapshots()
         february = self._snapshot("month", "2024-02-01")
         # O4 and O7 dated in February; E7 (02-11) and the new event on O7
@@ -836,10 +849,21 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
         self.assertEqual(february.tracking_event_count, 2)
         self.assertEqual(february.tracked_order_count, 1)
         self.assertEqual(self._snapshot("week", "2024-03-04").order_count, 99)
-        self.assertEqual(self._changed_days(), [])
+        # Computed less than a day after the change, February is computed again
+        # on 03-15 (a transaction begun before 03-14 13:00 may have committed
+        # after that run), and no more on 03-16.
+        self._tamper("month", "2024-02-01")
+        with freeze_time("2024-03-15 14:00:00"):
+            Kpi._cron_compute_snapshots()
+        self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 2)
+        self._tamper("month", "2024-02-01")
+        with freeze_time("2024-03-16 14:00:00"):
+            Kpi._cron_compute_snapshots()
+        self.assertEqual(self._snapshot("month", "2024-02-01").order_count, 99)
 
     def test_cron_recomputes_a_period_until_a_day_after_its_end(self):
         Kpi = self.env["crm.order.kpi"]
+        self._note_changes_at("2024-01-31 10:00:00")
         # Friday 2024-03-01: February just ended, computed the same day.
         with freeze_time("2024-03-01 00:30:00"):
             Kpi._cron_compute_snapshots()
@@ -856,6 +880,7 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
 
     def test_cron_recomputes_a_settled_period_missing_a_type(self):
         Kpi = self.env["crm.order.kpi"]
+        self._note_changes_at("2024-01-31 10:00:00")
         with freeze_time("2024-03-13 12:00:00"):
             Kpi._cron_compute_snapshots()
         self._tamper("month", "2024-02-01")
@@ -870,9 +895,7 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
     def test_changes_noted_whoever_writes_them(self):
         # Every path that changes a metric input dated before today notes the
         # days, old and new; a write of something else notes nothing.
-        with freeze_time("2024-03-13 12:00:00"):
-            self.env["crm.order.kpi"]._cron_compute_snapshots()
-        self.assertEqual(self._changed_days(), [])
+        self.env.cr.execute("DELETE FROM crm_order_kpi_change")
         self.o4.note = "Call before delivery"
         self.assertEqual(self._changed_days(), [])
         # a line's product, by SQL as another module might: the day of its
