@@ -490,8 +490,8 @@ class CrmOrder(models.Model):
         pivot (month x status) from aggregating in parallel (bench/bench_ui.py).
         There are a handful of statuses: the groups are read without the join,
         then sorted here by the same order, ``crm.order.status._order``. Only
-        orders on the groups themselves (status, dates, plain values) are
-        sorted this way; any other order is left to the ORM."""
+        orders on the groups themselves (the status and dates) are sorted this
+        way; any other order is left to the ORM."""
         groupby = list(groupby)
         terms = self._read_group_python_order(groupby, order)
         if terms is None:
@@ -512,8 +512,8 @@ class CrmOrder(models.Model):
             )
         }
         # A stable sort per term, the last term first: the first term decides.
-        # NULLs come last in ascending order and first in descending order, as
-        # in PostgreSQL.
+        # Empty groups (NULL, which the ORM gives as False) come last in
+        # ascending order and first in descending order, as in PostgreSQL.
         for index, descending in reversed(terms):
             if index == position:
 
@@ -524,18 +524,21 @@ class CrmOrder(models.Model):
             else:
 
                 def key(row, index=index):
-                    return (row[index] is None, row[index])
+                    value = row[index]
+                    empty = value is None or value is False
+                    return (empty, None if empty else value)
 
             rows.sort(key=key, reverse=descending)
-        end = None if limit is None else offset + limit
-        return rows[offset:end]
+        # no limit: None, False or 0, as for the ORM
+        offset = offset or 0
+        return rows[offset : offset + limit if limit else None]
 
     @api.model
     def _read_group_python_order(self, groupby, order):
         """``[(index of the group in groupby, descending)]`` of each term of
-        ``order`` when it orders by ``status_id`` and its other terms are groups
-        whose values Python compares as PostgreSQL does (dates, numbers,
-        texts); None otherwise."""
+        ``order`` when it orders by ``status_id`` and its other terms are date
+        groups (whose values Python compares as PostgreSQL does); None
+        otherwise."""
         if not order or "status_id" not in groupby:
             return None
         terms = []
@@ -546,7 +549,7 @@ class CrmOrder(models.Model):
             name = match["term"]
             field = self._fields.get(name.split(":")[0].split(".")[0])
             if name != "status_id" and (
-                not field or field.type not in ("date", "datetime", "integer")
+                not field or field.type not in ("date", "datetime")
             ):
                 return None
             direction = (match["direction"] or "ASC").upper()

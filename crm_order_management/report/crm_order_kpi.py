@@ -36,27 +36,28 @@ LOCK_KEY = "crm_order_kpi"
 CHANGE_TABLE = "crm_order_kpi_change"
 NOW_UTC = "(now() AT TIME ZONE 'UTC')"
 TODAY_UTC = f"{NOW_UTC}::date"
-# The rows the metrics read, by table: the days a row counts on (SQL over the
-# OLD or NEW ``row``) and the columns that feed the metrics. A line counts on its
-# order's day.
-CHANGE_SOURCES = {
-    "crm_order": (
-        ("{row}.date_order::date", "{row}.rating_date::date"),
-        (
-            "date_order",
-            "rating_date",
-            "rating",
-            "company_id",
-            "order_type_id",
-            "commercial_partner_id",
-        ),
+# The rows the metrics read, noted by row triggers: (name, table, the day a row
+# counts on as SQL over the OLD or NEW ``row``, the columns that feed the metrics
+# from that day). An order counts on its date (orders, customers, products) and on
+# the day it was rated (ratings): a rating given today to an order of last month
+# changes no day of last month.
+ROW_CHANGE_SOURCES = (
+    (
+        "crm_order_date",
+        "crm_order",
+        "{row}.date_order::date",
+        ("date_order", "company_id", "order_type_id", "commercial_partner_id"),
     ),
-    "crm_order_line": (
-        ("(SELECT o.date_order::date FROM crm_order o WHERE o.id = {row}.order_id)",),
-        ("order_id", "product_id"),
+    (
+        "crm_order_rating",
+        "crm_order",
+        "{row}.rating_date::date",
+        ("rating_date", "rating", "company_id", "order_type_id"),
     ),
-    "crm_order_status_history": (
-        ("{row}.date::date",),
+    (
+        "crm_order_status_history",
+        "crm_order_status_history",
+        "{row}.date::date",
         (
             "date",
             "order_id",
@@ -69,11 +70,16 @@ CHANGE_SOURCES = {
             "processing_hours",
         ),
     ),
-    "crm_order_tracking": (
-        ("{row}.date::date",),
+    (
+        "crm_order_tracking",
+        "crm_order_tracking",
+        "{row}.date::date",
         ("date", "order_id", "company_id", "order_type_id", "user_id"),
     ),
-}
+)
+# A line counts on its order's date: its triggers work by statement, on the rows
+# the statement wrote (an order's lines are inserted by one statement).
+LINE_COLUMNS = ("order_id", "product_id")
 # A period is settled once computed at least this long after its end: long after
 # the last transaction that began within it committed (see _settled_periods).
 SETTLED_AFTER = timedelta(days=1)
@@ -232,22 +238,33 @@ class CrmOrderKpi(models.Model):
         )
         self._install_change_triggers()
 
+    @staticmethod
+    def _change_triggers():
+        """(name, table, events) of every trigger _install_change_triggers
+        creates, and its function ``<name>_kpi_mark_change``."""
+        events = ("insert", "update", "delete")
+        return [
+            *((name, table, events) for name, table, _day, _cols in ROW_CHANGE_SOURCES),
+            ("crm_order_line", "crm_order_line", events),
+            ("crm_order_status", "crm_order_status", ("update",)),
+        ]
+
     def _drop_change_triggers(self):
         """Remove what _install_change_triggers created (module uninstall)."""
         cr = self.env.cr
-        for table in CHANGE_SOURCES:
-            for event in ("insert", "update", "delete"):
+        for name, table, events in self._change_triggers():
+            for event in events:
                 cr.execute(
                     SQL(
                         "DROP TRIGGER IF EXISTS %s ON %s",
-                        SQL.identifier(f"{table}_kpi_{event}"),
+                        SQL.identifier(f"{name}_kpi_{event}"),
                         SQL.identifier(table),
                     )
                 )
             cr.execute(
                 SQL(
                     "DROP FUNCTION IF EXISTS %s()",
-                    SQL.identifier(f"{table}_kpi_mark_change"),
+                    SQL.identifier(f"{name}_kpi_mark_change"),
                 )
             )
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(CHANGE_TABLE)))
@@ -258,11 +275,15 @@ class CrmOrderKpi(models.Model):
         The daily run recomputes the previous day, week and month only while they
         may still change (see _settled_periods): a settled period changes only
         when a row dated in it is created, changed or deleted afterwards (an
-        import, an edited date, a rating changed, a deleted order). Triggers on
+        import, an edited date, a changed rating, a deleted order). Triggers on
         the tables the metrics read note the days of such rows, old and new, in
         CHANGE_TABLE with the time the writing transaction began, whoever writes
         them: the ORM, its recomputations of stored fields (an order's type,
-        carried by its history), raw SQL of other modules, cascaded deletes.
+        carried by its history), raw SQL of other modules, cascaded deletes. A
+        status whose category changes (which the ORM refuses once it is used)
+        notes every day the daily run looks at, as does each installation or
+        upgrade of the addon: changes made while the triggers were not there,
+        or by code that changed, are counted again.
 
         Rows of today (every order being created) are not noted: today's periods
         are recomputed anyway. The row triggers are filtered by their WHEN
@@ -270,96 +291,158 @@ class CrmOrderKpi(models.Model):
         the same time or later is not noted again: an import of a million
         backdated rows notes each of its days once."""
         cr = self.env.cr
+        table = SQL.identifier(CHANGE_TABLE)
         cr.execute(
             SQL(
                 "CREATE TABLE IF NOT EXISTS %s "
                 "(day date NOT NULL, changed_at timestamp NOT NULL); "
                 "CREATE INDEX IF NOT EXISTS %s ON %s (day, changed_at)",
-                SQL.identifier(CHANGE_TABLE),
+                table,
                 SQL.identifier(f"{CHANGE_TABLE}_day_index"),
-                SQL.identifier(CHANGE_TABLE),
+                table,
             )
         )
-        for table, (days, columns) in CHANGE_SOURCES.items():
-            function = SQL.identifier(f"{table}_kpi_mark_change")
 
-            def mark(row, days=days):
-                # the days of the OLD or NEW row before today, unless noted
-                # already by a transaction begun at the same time or later
-                return SQL(
-                    "INSERT INTO %s (day, changed_at) SELECT v.day, %s "
-                    "FROM (VALUES %s) AS v(day) WHERE v.day < %s AND NOT EXISTS "
-                    "(SELECT 1 FROM %s c WHERE c.day = v.day AND c.changed_at >= %s);",
-                    SQL.identifier(CHANGE_TABLE),
-                    SQL(NOW_UTC),
-                    SQL(", ").join(
-                        SQL("(%s)", SQL(day.format(row=row))) for day in days
-                    ),
-                    SQL(TODAY_UTC),
-                    SQL.identifier(CHANGE_TABLE),
-                    SQL(NOW_UTC),
-                )
+        # the days of ``source`` (SQL giving one date column) before today,
+        # unless noted already by a transaction begun at the same time or later
+        def note_days(source):
+            return SQL(
+                "INSERT INTO %s (day, changed_at) "
+                "SELECT DISTINCT v.day, %s FROM (%s) AS v(day) "
+                "WHERE v.day < %s AND NOT EXISTS (SELECT 1 FROM %s c "
+                "WHERE c.day = v.day AND c.changed_at >= %s);",
+                table,
+                SQL(NOW_UTC),
+                source,
+                SQL(TODAY_UTC),
+                table,
+                SQL(NOW_UTC),
+            )
 
+        def function(name, body):
             cr.execute(
                 SQL(
-                    """
-                    CREATE OR REPLACE FUNCTION %s() RETURNS trigger
-                    LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF TG_OP IN ('UPDATE', 'DELETE') THEN %s END IF;
-                        IF TG_OP IN ('UPDATE', 'INSERT') THEN %s END IF;
-                        RETURN NULL;
-                    END $$
-                    """,
-                    function,
-                    mark("OLD"),
-                    mark("NEW"),
+                    "CREATE OR REPLACE FUNCTION %s() RETURNS trigger "
+                    "LANGUAGE plpgsql AS $$ BEGIN %s RETURN NULL; END $$",
+                    SQL.identifier(f"{name}_kpi_mark_change"),
+                    body,
                 )
             )
-            # A line's day is its order's: read by the function, not the filter.
-            dated = table != "crm_order_line"
 
-            def before_today(row, days=days, dated=dated):
-                if not dated:
-                    return SQL("TRUE")
-                return SQL(" OR ").join(
-                    SQL("%s < %s", SQL(day.format(row=row)), SQL(TODAY_UTC))
-                    for day in days
+        def trigger(name, table_name, event, timing):
+            trigger_name = SQL.identifier(f"{name}_kpi_{event.lower()}")
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS %s ON %s; "
+                    "CREATE TRIGGER %s AFTER %s ON %s %s EXECUTE FUNCTION %s()",
+                    trigger_name,
+                    SQL.identifier(table_name),
+                    trigger_name,
+                    SQL(event),
+                    SQL.identifier(table_name),
+                    timing,
+                    SQL.identifier(f"{name}_kpi_mark_change"),
                 )
+            )
 
-            changed = SQL(
+        def changed(old, new, columns):
+            return SQL(
                 "(%s) IS DISTINCT FROM (%s)",
-                SQL(", ").join(SQL(f"OLD.{column}") for column in columns),
-                SQL(", ").join(SQL(f"NEW.{column}") for column in columns),
+                SQL(", ").join(SQL(f"{old}.{column}") for column in columns),
+                SQL(", ").join(SQL(f"{new}.{column}") for column in columns),
             )
+
+        # Orders, status changes, follow-ups: by row, filtered.
+        for name, table_name, day, columns in ROW_CHANGE_SOURCES:
+            old_day, new_day = (SQL(day.format(row=row)) for row in ("OLD", "NEW"))
+            function(
+                name,
+                SQL(
+                    "IF TG_OP IN ('UPDATE', 'DELETE') THEN %s END IF; "
+                    "IF TG_OP IN ('UPDATE', 'INSERT') THEN %s END IF;",
+                    note_days(SQL("VALUES (%s)", old_day)),
+                    note_days(SQL("VALUES (%s)", new_day)),
+                ),
+            )
+            old_past = SQL("%s < %s", old_day, SQL(TODAY_UTC))
+            new_past = SQL("%s < %s", new_day, SQL(TODAY_UTC))
             for event, condition in (
-                ("INSERT", before_today("NEW")),
+                ("INSERT", new_past),
                 (
                     "UPDATE",
                     SQL(
                         "%s AND (%s OR %s)",
-                        changed,
-                        before_today("OLD"),
-                        before_today("NEW"),
+                        changed("OLD", "NEW", columns),
+                        old_past,
+                        new_past,
                     ),
                 ),
-                ("DELETE", before_today("OLD")),
+                ("DELETE", old_past),
             ):
-                trigger = SQL.identifier(f"{table}_kpi_{event.lower()}")
-                cr.execute(
-                    SQL(
-                        "DROP TRIGGER IF EXISTS %s ON %s; "
-                        "CREATE TRIGGER %s AFTER %s ON %s FOR EACH ROW WHEN (%s) "
-                        "EXECUTE FUNCTION %s()",
-                        trigger,
-                        SQL.identifier(table),
-                        trigger,
-                        SQL(event),
-                        SQL.identifier(table),
-                        condition,
-                        function,
-                    )
+                trigger(
+                    name, table_name, event, SQL("FOR EACH ROW WHEN (%s)", condition)
                 )
+
+        # Lines: by statement, on the rows it wrote, at their order's date.
+        def order_days(lines):
+            return SQL(
+                "SELECT o.date_order::date FROM %s r "
+                "JOIN crm_order o ON o.id = r.order_id",
+                lines,
+            )
+
+        function(
+            "crm_order_line",
+            SQL(
+                "IF TG_OP = 'INSERT' THEN %s "
+                "ELSIF TG_OP = 'DELETE' THEN %s "
+                "ELSE %s END IF;",
+                note_days(order_days(SQL("new_rows"))),
+                note_days(order_days(SQL("old_rows"))),
+                note_days(
+                    order_days(
+                        SQL(
+                            "(SELECT n.order_id FROM new_rows n JOIN old_rows o "
+                            "ON o.id = n.id WHERE %s UNION ALL SELECT o.order_id "
+                            "FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                            "WHERE %s)",
+                            changed("o", "n", LINE_COLUMNS),
+                            changed("o", "n", LINE_COLUMNS),
+                        )
+                    )
+                ),
+            ),
+        )
+        for event, transition in (
+            ("INSERT", "NEW TABLE AS new_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "OLD TABLE AS old_rows"),
+        ):
+            trigger(
+                "crm_order_line",
+                "crm_order_line",
+                event,
+                SQL("REFERENCING %s FOR EACH STATEMENT", SQL(transition)),
+            )
+
+        # A status's category: every day the daily run looks at.
+        recent_days = SQL(
+            "INSERT INTO %s (day, changed_at) SELECT d::date, %s "
+            "FROM generate_series(date_trunc('month', %s) - interval '1 month', "
+            "(%s - 1)::timestamp, interval '1 day') AS d;",
+            table,
+            SQL(NOW_UTC),
+            SQL(NOW_UTC),
+            SQL(TODAY_UTC),
+        )
+        function("crm_order_status", recent_days)
+        trigger(
+            "crm_order_status",
+            "crm_order_status",
+            "UPDATE",
+            SQL("FOR EACH ROW WHEN (OLD.category IS DISTINCT FROM NEW.category)"),
+        )
+        cr.execute(recent_days)
 
     @api.depends("granularity", "date_start", "order_type_id")
     def _compute_display_name(self):
@@ -394,6 +477,14 @@ class CrmOrderKpi(models.Model):
     def _compute_daily(self, today):
         """The daily run for ``today``: returns the number of periods it looked
         at (computed or settled)."""
+        # The metrics' lock before anything is read: another computation that
+        # commits meanwhile could not be seen by this transaction's snapshot.
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", LOCK_KEY)
+        )
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Order metrics: another computation is running, skipped.")
+            return 0
         periods = [
             (granularity, start)
             for granularity in kpi.GRANULARITIES

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -928,6 +928,58 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
             [date(2024, 1, 5), date(2024, 2, 10), date(2024, 2, 11), date(2024, 2, 12)],
         )
 
+    def _recent_days(self):
+        """From the first day of the previous month to yesterday (UTC, by
+        PostgreSQL's clock, which the tests do not freeze)."""
+        self.env.cr.execute("SELECT (now() AT TIME ZONE 'UTC')::date")
+        today = self.env.cr.fetchone()[0]
+        day = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        days = []
+        while day < today:
+            days.append(day)
+            day += timedelta(days=1)
+        return days
+
+    def test_changes_noted_for_ratings_customers_lines_and_upgrades(self):
+        cr = self.env.cr
+        cr.execute("DELETE FROM crm_order_kpi_change")
+        # O1 (dated 03-04) rated again today: the day of its former rating,
+        # 03-08, loses a rating; no day of its order date changes.
+        cr.execute(
+            "UPDATE crm_order SET rating = 4, rating_date = now() WHERE id = %s",
+            [self.o1.id],
+        )
+        self.assertEqual(self._changed_days(), [date(2024, 3, 8)])
+        cr.execute("DELETE FROM crm_order_kpi_change")
+        # O3 (dated 03-18) rated for the first time today: nothing past changes.
+        cr.execute(
+            "UPDATE crm_order SET rating = 3, rating_date = now() WHERE id = %s",
+            [self.o3.id],
+        )
+        self.assertEqual(self._changed_days(), [])
+        # Dora leaves Delta Corp: O2 (03-11) now counts for another customer.
+        self.dora.parent_id = False
+        self.assertEqual(self.o2.commercial_partner_id, self.dora)
+        self.assertEqual(self._changed_days(), [date(2024, 3, 11)])
+        cr.execute("DELETE FROM crm_order_kpi_change")
+        # A line added through the ORM to O5 (03-25), then its product changed.
+        self.o5.write({"line_ids": [Command.create({"product_id": self.desk.id})]})
+        self.assertEqual(self._changed_days(), [date(2024, 3, 25)])
+        cr.execute("DELETE FROM crm_order_kpi_change")
+        self.o5.line_ids[-1:].product_id = self.chair
+        self.assertEqual(self._changed_days(), [date(2024, 3, 25)])
+        cr.execute("DELETE FROM crm_order_kpi_change")
+        # A status's category changed by SQL (the ORM refuses it once used), or
+        # the addon installed or upgraded: every day the daily run looks at.
+        cr.execute(
+            "UPDATE crm_order_status SET category = 'open' WHERE id = %s",
+            [self.status_cancelled.id],
+        )
+        self.assertEqual(self._changed_days(), self._recent_days())
+        cr.execute("DELETE FROM crm_order_kpi_change")
+        self.env["crm.order.kpi"].init()
+        self.assertEqual(self._changed_days(), self._recent_days())
+
     def _change_objects(self):
         self.env.cr.execute(
             """SELECT tgname FROM pg_trigger WHERE tgname LIKE %s
@@ -939,29 +991,23 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
         return [name for (name,) in self.env.cr.fetchall()]
 
     def test_change_triggers_dropped_on_uninstall(self):
-        tables = [
-            "crm_order",
-            "crm_order_line",
-            "crm_order_status_history",
-            "crm_order_tracking",
-        ]
-        self.assertEqual(
-            self._change_objects(),
-            sorted(
-                ["crm_order_kpi_change"]
-                + [f"{table}_kpi_mark_change" for table in tables]
-                + [
-                    f"{table}_kpi_{event}"
-                    for table in tables
-                    for event in ("delete", "insert", "update")
-                ]
-            ),
-        )
+        names = ["crm_order_kpi_change"]
+        for name, events in (
+            ("crm_order_date", ("delete", "insert", "update")),
+            ("crm_order_rating", ("delete", "insert", "update")),
+            ("crm_order_line", ("delete", "insert", "update")),
+            ("crm_order_status_history", ("delete", "insert", "update")),
+            ("crm_order_tracking", ("delete", "insert", "update")),
+            ("crm_order_status", ("update",)),
+        ):
+            names.append(f"{name}_kpi_mark_change")
+            names.extend(f"{name}_kpi_{event}" for event in events)
+        self.assertEqual(self._change_objects(), sorted(names))
         uninstall_hook(self.env)
         self.assertEqual(self._change_objects(), [])
         # an upgrade installs them again
         self.env["crm.order.kpi"].init()
-        self.assertEqual(len(self._change_objects()), 1 + 4 + 12)
+        self.assertEqual(self._change_objects(), sorted(names))
 
     def test_cron_computes_current_and_previous_periods(self):
         # Today Wednesday 2024-03-13: days 03-12 and 03-13, weeks 03-04 and 03-11,

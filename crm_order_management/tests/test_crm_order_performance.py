@@ -187,6 +187,49 @@ class TestCrmOrderPerformance(CrmOrderCommon):
             (["status_id"], "status_id desc", "status_id desc nulls first"),
         ):
             self.assertEqual(groups(groupby, order), groups(groupby, in_sql))
+        # no limit: None, False or 0, as for the ORM
+        for limit in (False, 0):
+            self.assertEqual(
+                groups(["status_id"], "status_id", limit=limit),
+                [("Draft", 1), ("Awaiting Shipment", 1), ("Awaiting Payment", 2)],
+            )
+        # Empty dates (False) come last, and first in descending order: only a
+        # completed order has a completion date.
+        done = self._complete(self._create_order(date_order="2026-02-20 09:00:00"))
+        domain_done = [("id", "in", [*domain[0][2], done.id])]
+        done_month = done.date_done.replace(day=1, hour=0, minute=0, second=0)
+        done_status = ["date_done:month", "status_id"]
+
+        def done_groups(order):
+            return [
+                tuple(value.name if hasattr(value, "name") else value for value in row)
+                for row in Order._read_group(
+                    domain_done, done_status, ["__count"], order=order
+                )
+            ]
+
+        self.assertEqual(
+            done_groups("date_done:month, status_id"),
+            [
+                (done_month, "Completed", 1),
+                (False, "Draft", 1),
+                (False, "Awaiting Shipment", 1),
+                (False, "Awaiting Payment", 2),
+            ],
+        )
+        self.assertEqual(
+            done_groups("date_done:month desc, status_id"),
+            [
+                (False, "Draft", 1),
+                (False, "Awaiting Shipment", 1),
+                (False, "Awaiting Payment", 2),
+                (done_month, "Completed", 1),
+            ],
+        )
+        self.assertEqual(
+            done_groups("date_done:month desc, status_id"),
+            done_groups("date_done:month desc, status_id nulls last"),
+        )
         # the orders are not joined with their statuses, which are read apart
         with self.assertQueries(
             [
