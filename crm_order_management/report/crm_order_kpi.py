@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
@@ -240,33 +241,45 @@ class CrmOrderKpi(models.Model):
 
     @staticmethod
     def _change_triggers():
-        """(name, table, events) of every trigger _install_change_triggers
-        creates, and its function ``<name>_kpi_mark_change``."""
-        events = ("insert", "update", "delete")
-        return [
-            *((name, table, events) for name, table, _day, _cols in ROW_CHANGE_SOURCES),
-            ("crm_order_line", "crm_order_line", events),
-            ("crm_order_status", "crm_order_status", ("update",)),
+        """(trigger, table, function) of everything _install_change_triggers
+        creates."""
+        rows = [
+            (f"{name}_kpi_{event}", table, f"{name}_kpi_mark_change")
+            for name, table, _day, _columns in ROW_CHANGE_SOURCES
+            for event in ("update", "delete")
         ]
+        inserts = [
+            (f"{table}_kpi_insert", table, f"{table}_kpi_mark_insert")
+            for table in dict.fromkeys(
+                table for _name, table, _day, _columns in ROW_CHANGE_SOURCES
+            )
+        ]
+        lines = [
+            (f"crm_order_line_kpi_{event}", "crm_order_line", "crm_order_line_kpi_mark")
+            for event in ("insert", "update", "delete")
+        ]
+        status = [
+            (
+                "crm_order_status_kpi_update",
+                "crm_order_status",
+                "crm_order_status_kpi_mark",
+            )
+        ]
+        return rows + inserts + lines + status
 
     def _drop_change_triggers(self):
         """Remove what _install_change_triggers created (module uninstall)."""
         cr = self.env.cr
-        for name, table, events in self._change_triggers():
-            for event in events:
-                cr.execute(
-                    SQL(
-                        "DROP TRIGGER IF EXISTS %s ON %s",
-                        SQL.identifier(f"{name}_kpi_{event}"),
-                        SQL.identifier(table),
-                    )
-                )
+        for trigger, table, _function in self._change_triggers():
             cr.execute(
                 SQL(
-                    "DROP FUNCTION IF EXISTS %s()",
-                    SQL.identifier(f"{name}_kpi_mark_change"),
+                    "DROP TRIGGER IF EXISTS %s ON %s",
+                    SQL.identifier(trigger),
+                    SQL.identifier(table),
                 )
             )
+        for function in dict.fromkeys(f for _t, _table, f in self._change_triggers()):
+            cr.execute(SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(function)))
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(CHANGE_TABLE)))
 
     def _install_change_triggers(self):
@@ -286,10 +299,12 @@ class CrmOrderKpi(models.Model):
         or by code that changed, are counted again.
 
         Rows of today (every order being created) are not noted: today's periods
-        are recomputed anyway. The row triggers are filtered by their WHEN
-        clause, so that other writes never call them, and a day already noted at
-        the same time or later is not noted again: an import of a million
-        backdated rows notes each of its days once."""
+        are recomputed anyway. Changes and deletions are noted by row triggers
+        filtered by their WHEN clause, so that other writes never call them;
+        insertions by statement triggers, once for all the rows a statement
+        inserts (an import, an order's lines). A day already noted at the same
+        time or later is not noted again: an import of a million backdated
+        rows notes each of its days once."""
         cr = self.env.cr
         table = SQL.identifier(CHANGE_TABLE)
         cr.execute(
@@ -324,13 +339,13 @@ class CrmOrderKpi(models.Model):
                 SQL(
                     "CREATE OR REPLACE FUNCTION %s() RETURNS trigger "
                     "LANGUAGE plpgsql AS $$ BEGIN %s RETURN NULL; END $$",
-                    SQL.identifier(f"{name}_kpi_mark_change"),
+                    SQL.identifier(name),
                     body,
                 )
             )
 
-        def trigger(name, table_name, event, timing):
-            trigger_name = SQL.identifier(f"{name}_kpi_{event.lower()}")
+        def trigger(name, table_name, event, timing, function_name):
+            trigger_name = SQL.identifier(name)
             cr.execute(
                 SQL(
                     "DROP TRIGGER IF EXISTS %s ON %s; "
@@ -341,7 +356,7 @@ class CrmOrderKpi(models.Model):
                     SQL(event),
                     SQL.identifier(table_name),
                     timing,
-                    SQL.identifier(f"{name}_kpi_mark_change"),
+                    SQL.identifier(function_name),
                 )
             )
 
@@ -352,14 +367,17 @@ class CrmOrderKpi(models.Model):
                 SQL(", ").join(SQL(f"{new}.{column}") for column in columns),
             )
 
-        # Orders, status changes, follow-ups: by row, filtered.
+        # Orders, status changes, follow-ups changed or deleted: by row,
+        # filtered. Inserted: by statement, on the rows it inserted (one call
+        # for a whole import, whatever its dates).
+        inserted_days = defaultdict(list)
         for name, table_name, day, columns in ROW_CHANGE_SOURCES:
             old_day, new_day = (SQL(day.format(row=row)) for row in ("OLD", "NEW"))
+            inserted_days[table_name].append(SQL(day.format(row="r")))
             function(
-                name,
+                f"{name}_kpi_mark_change",
                 SQL(
-                    "IF TG_OP IN ('UPDATE', 'DELETE') THEN %s END IF; "
-                    "IF TG_OP IN ('UPDATE', 'INSERT') THEN %s END IF;",
+                    "%s IF TG_OP = 'UPDATE' THEN %s END IF;",
                     note_days(SQL("VALUES (%s)", old_day)),
                     note_days(SQL("VALUES (%s)", new_day)),
                 ),
@@ -367,7 +385,6 @@ class CrmOrderKpi(models.Model):
             old_past = SQL("%s < %s", old_day, SQL(TODAY_UTC))
             new_past = SQL("%s < %s", new_day, SQL(TODAY_UTC))
             for event, condition in (
-                ("INSERT", new_past),
                 (
                     "UPDATE",
                     SQL(
@@ -380,8 +397,28 @@ class CrmOrderKpi(models.Model):
                 ("DELETE", old_past),
             ):
                 trigger(
-                    name, table_name, event, SQL("FOR EACH ROW WHEN (%s)", condition)
+                    f"{name}_kpi_{event.lower()}",
+                    table_name,
+                    event,
+                    SQL("FOR EACH ROW WHEN (%s)", condition),
+                    f"{name}_kpi_mark_change",
                 )
+        for table_name, days in inserted_days.items():
+            function(
+                f"{table_name}_kpi_mark_insert",
+                note_days(
+                    SQL(" UNION ALL ").join(
+                        SQL("SELECT %s FROM new_rows r", day) for day in days
+                    )
+                ),
+            )
+            trigger(
+                f"{table_name}_kpi_insert",
+                table_name,
+                "INSERT",
+                SQL("REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"),
+                f"{table_name}_kpi_mark_insert",
+            )
 
         # Lines: by statement, on the rows it wrote, at their order's date.
         def order_days(lines):
@@ -392,7 +429,7 @@ class CrmOrderKpi(models.Model):
             )
 
         function(
-            "crm_order_line",
+            "crm_order_line_kpi_mark",
             SQL(
                 "IF TG_OP = 'INSERT' THEN %s "
                 "ELSIF TG_OP = 'DELETE' THEN %s "
@@ -419,10 +456,11 @@ class CrmOrderKpi(models.Model):
             ("DELETE", "OLD TABLE AS old_rows"),
         ):
             trigger(
-                "crm_order_line",
+                f"crm_order_line_kpi_{event.lower()}",
                 "crm_order_line",
                 event,
                 SQL("REFERENCING %s FOR EACH STATEMENT", SQL(transition)),
+                "crm_order_line_kpi_mark",
             )
 
         # A status's category: every day the daily run looks at.
@@ -435,12 +473,13 @@ class CrmOrderKpi(models.Model):
             SQL(NOW_UTC),
             SQL(TODAY_UTC),
         )
-        function("crm_order_status", recent_days)
+        function("crm_order_status_kpi_mark", recent_days)
         trigger(
-            "crm_order_status",
+            "crm_order_status_kpi_update",
             "crm_order_status",
             "UPDATE",
             SQL("FOR EACH ROW WHEN (OLD.category IS DISTINCT FROM NEW.category)"),
+            "crm_order_status_kpi_mark",
         )
         cr.execute(recent_days)
 

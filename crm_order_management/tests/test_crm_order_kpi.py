@@ -986,22 +986,43 @@ class TestCrmOrderKpiScenario(CrmOrderKpiScenarioCommon):
                 UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE %s
                 UNION ALL SELECT relname FROM pg_class WHERE relname = %s
                 ORDER BY 1""",
-            ["%_kpi_%", "%_kpi_mark_change", "crm_order_kpi_change"],
+            ["%_kpi_%", "%_kpi_mark%", "crm_order_kpi_change"],
         )
         return [name for (name,) in self.env.cr.fetchall()]
 
     def test_change_triggers_dropped_on_uninstall(self):
-        names = ["crm_order_kpi_change"]
-        for name, events in (
-            ("crm_order_date", ("delete", "insert", "update")),
-            ("crm_order_rating", ("delete", "insert", "update")),
-            ("crm_order_line", ("delete", "insert", "update")),
-            ("crm_order_status_history", ("delete", "insert", "update")),
-            ("crm_order_tracking", ("delete", "insert", "update")),
-            ("crm_order_status", ("update",)),
-        ):
-            names.append(f"{name}_kpi_mark_change")
-            names.extend(f"{name}_kpi_{event}" for event in events)
+        names = [
+            "crm_order_kpi_change",
+            # changes and deletions of orders (date, rating), status changes and
+            # follow-ups: by row
+            "crm_order_date_kpi_update",
+            "crm_order_date_kpi_delete",
+            "crm_order_date_kpi_mark_change",
+            "crm_order_rating_kpi_update",
+            "crm_order_rating_kpi_delete",
+            "crm_order_rating_kpi_mark_change",
+            "crm_order_status_history_kpi_update",
+            "crm_order_status_history_kpi_delete",
+            "crm_order_status_history_kpi_mark_change",
+            "crm_order_tracking_kpi_update",
+            "crm_order_tracking_kpi_delete",
+            "crm_order_tracking_kpi_mark_change",
+            # their insertions: by statement
+            "crm_order_kpi_insert",
+            "crm_order_kpi_mark_insert",
+            "crm_order_status_history_kpi_insert",
+            "crm_order_status_history_kpi_mark_insert",
+            "crm_order_tracking_kpi_insert",
+            "crm_order_tracking_kpi_mark_insert",
+            # lines: by statement
+            "crm_order_line_kpi_insert",
+            "crm_order_line_kpi_update",
+            "crm_order_line_kpi_delete",
+            "crm_order_line_kpi_mark",
+            # a status's category
+            "crm_order_status_kpi_update",
+            "crm_order_status_kpi_mark",
+        ]
         self.assertEqual(self._change_objects(), sorted(names))
         uninstall_hook(self.env)
         self.assertEqual(self._change_objects(), [])
