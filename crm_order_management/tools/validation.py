@@ -109,46 +109,49 @@ def check_value_types(records, vals_list):
     customer), NaN or an infinite number, or a date outside DATE_MIN..DATE_MAX,
     instead of a database error or a traceback without the field's name. Values the
     ORM accepts (ids, records, numbers, numeric strings, dates) pass."""
-    env = records.env
-    expectations = {
-        "many2one": env._("a record id"),
-        "float": env._("a number"),
-        "monetary": env._("a number"),
-        "integer": env._("a number"),
-        "date": env._("a date (YYYY-MM-DD)"),
-        "datetime": env._("a date and time (YYYY-MM-DD HH:MM:SS)"),
-    }
-    in_range = env._("a date from %(min)s to %(max)s", min=DATE_MIN, max=DATE_MAX)
-    largest = f"{FLOAT_MAX:,.0f}"
-    ranges = {
-        "float": env._("a number from -%(max)s to %(max)s", max=largest),
-        "monetary": env._("a number from -%(max)s to %(max)s", max=largest),
-        "integer": env._(
-            "a whole number from %(min)s to %(max)s", min=INTEGER_MIN, max=INTEGER_MAX
-        ),
-        "date": in_range,
-        "datetime": in_range,
-    }
+    fields_of = records._fields
     for vals in vals_list:
         for name, value in vals.items():
-            field = records._fields.get(name)
+            field = fields_of.get(name)
             if field is None or value is False or value is None:
                 continue
             wrong = _wrong(value, field)
             if wrong:
-                raise ValidationError(
-                    env._(
-                        "Wrong value for %(field)s (%(name)s) of %(model)s: %(value)r "
-                        "is not %(expected)s.",
-                        field=field.string,
-                        name=name,
-                        model=records._description,
-                        value=value,
-                        expected=(expectations if wrong == "type" else ranges)[
-                            field.type
-                        ],
-                    )
-                )
+                _raise_wrong_value(records, field, value, wrong)
+
+
+def _raise_wrong_value(records, field, value, wrong):
+    """The error of check_value_types: its messages are translated only when a
+    value is refused (every create and write of the addon's models checks)."""
+    env = records.env
+    if wrong == "type":
+        expected = {
+            "many2one": env._("a record id"),
+            "float": env._("a number"),
+            "monetary": env._("a number"),
+            "integer": env._("a number"),
+            "date": env._("a date (YYYY-MM-DD)"),
+            "datetime": env._("a date and time (YYYY-MM-DD HH:MM:SS)"),
+        }[field.type]
+    elif field.type in ("float", "monetary"):
+        expected = env._("a number from -%(max)s to %(max)s", max=f"{FLOAT_MAX:,.0f}")
+    elif field.type == "integer":
+        expected = env._(
+            "a whole number from %(min)s to %(max)s", min=INTEGER_MIN, max=INTEGER_MAX
+        )
+    else:
+        expected = env._("a date from %(min)s to %(max)s", min=DATE_MIN, max=DATE_MAX)
+    raise ValidationError(
+        env._(
+            "Wrong value for %(field)s (%(name)s) of %(model)s: %(value)r "
+            "is not %(expected)s.",
+            field=field.string,
+            name=field.name,
+            model=records._description,
+            value=value,
+            expected=expected,
+        )
+    )
 
 
 def server_owned_fields(model):
