@@ -176,12 +176,18 @@ def pytest_tests(database, pytest_args):
     # comes from the OS and must not override the configuration file.
     for var in ("HOST", "PORT", "USER", "PASSWORD"):
         env.pop(var, None)
+    # tests/, unless the arguments name test files or folders of their own
+    named = [
+        arg
+        for arg in pytest_args
+        if not arg.startswith("-") and (PROJECT_DIR / arg.split("::")[0]).exists()
+    ]
     proc = run(
         [
             PYTHON,
             "-m",
             "pytest",
-            "tests",
+            *([] if named else ["tests"]),
             f"--odoo-config={ODOO_CONF}",
             f"--odoo-database={database}",
             "--odoo-log-level=warn",
@@ -222,7 +228,8 @@ def main():
     parser.add_argument(
         "--test-tags",
         default=f"/{MODULE}",
-        help="Odoo test tags of the addon tests, e.g. /%s:TestOrderTotals" % MODULE,
+        help="Odoo test tags of the addon tests, e.g. /%s:TestCrmOrderWorkflow"
+        % MODULE,
     )
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     args = parser.parse_args()
