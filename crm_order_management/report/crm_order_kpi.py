@@ -115,7 +115,7 @@ class CrmOrderKpi(models.Model):
         compute="_compute_order_type_label",
         help="The order type, or 'All types' on the snapshot of all types together.",
     )
-    # Inputs (DOMAIN.md, "The four metrics")
+    # Inputs (the README, "Order metrics")
     customer_count = fields.Integer(
         string="Customers (C)",
         readonly=True,

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The four order metrics of DOMAIN.md, as small pure functions.
+"""The four order metrics (the README, "Order metrics"), as small pure functions.
 
 Each metric function takes the measured inputs of one period and returns
 ``(value, reason)``: the value, or ``None`` with the code of the reason why the metric

@@ -43,7 +43,7 @@ SNAPSHOT_FIELDS = [
 
 @tagged("post_install", "-at_install")
 class TestKpiFormulas(BaseCase):
-    """The formulas of DOMAIN.md as pure functions: a value, or None and a reason."""
+    """The metrics' formulas as pure functions: a value, or None and a reason."""
 
     def test_success_rate_is_completed_over_final_orders(self):
         self.assertEqual(kpi.success_rate(3, 1), 0.75)
