@@ -12,6 +12,7 @@
     "data": [
         "security/crm_order_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_layout_data.xml",
         "data/mail_template_data.xml",
         "data/crm_order_status_data.xml",
         "data/crm_order_type_data.xml",

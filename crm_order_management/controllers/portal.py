@@ -138,15 +138,42 @@ class CrmOrderPortal(CustomerPortal):
                 "timeline": order_sudo._portal_timeline(),
                 "can_confirm_receipt": order._portal_can_confirm_receipt(),
                 "can_rate": order_sudo.status_category == "done"
-                and not order_sudo.rating,
+                and not order_sudo.rating
+                and self._crm_order_may_rate(order),
                 "message": message if message in MESSAGES else None,
                 "documents": self._crm_order_documents(order_sudo),
             }
         )
+        # no session history: Odoo's pager would give out the neighbouring
+        # orders' access tokens (see _crm_order_pager)
         values = self._get_page_view_values(
-            order_sudo, access_token, values, "my_crm_orders_history", False, **kw
+            order_sudo, access_token, values, None, False, **kw
         )
+        values.update(self._crm_order_pager(order_sudo))
         return request.render("crm_order_management.portal_crm_order_page", values)
+
+    def _crm_order_pager(self, order_sudo):
+        """The previous and next orders of the user's last list: links without
+        access token, since the user reads those orders through the record rules
+        (only a logged-in user has a list). Odoo's pager adds each order's token
+        to its link, and would give the customer's users links that open the
+        orders to anyone, even after they leave the customer."""
+        history = request.session.get("my_crm_orders_history", [])
+        if order_sudo.id not in history:
+            return {}
+        index = history.index(order_sudo.id)
+        return {
+            "prev_record": index > 0 and f"/my/crm_orders/{history[index - 1]}",
+            "next_record": index < len(history) - 1
+            and f"/my/crm_orders/{history[index + 1]}",
+        }
+
+    def _crm_order_may_rate(self, order):
+        try:
+            order._portal_check_rater()
+        except AccessError:
+            return False
+        return True
 
     def _crm_order_documents(self, order_sudo):
         """Documents of the order shown on its page (invoices, deliveries), as
@@ -192,10 +219,15 @@ class CrmOrderPortal(CustomerPortal):
         self, order_id, access_token=None, rating=None, comment=None, **kw
     ):
         """The customer's rating of a completed order: the same rating as the
-        link of the Completed e-mail (rating.rating of the customer)."""
+        link of the Completed e-mail (rating.rating of the customer), given by
+        a portal user of the customer (see crm.order._portal_check_rater)."""
         order_sudo = self._crm_order_check_access(order_id, access_token)
         if order_sudo is None:
             raise request.not_found()
+        try:
+            request.env["crm.order"].browse(order_sudo.id)._portal_check_rater()
+        except AccessError as error:
+            raise Forbidden() from error
         if order_sudo.status_category != "done":
             return self._crm_order_redirect(order_sudo, access_token, "not_rateable")
         if order_sudo.rating:

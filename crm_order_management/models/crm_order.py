@@ -20,6 +20,10 @@ from ..tools import (
 )
 from .crm_order_recurrence import RECURRENCE_END_TYPES, RECURRENCE_UNITS
 
+# The layout of the status e-mails: Odoo's light layout, plus the rating links in
+# the e-mail of a completed order to its customer (_notify_get_recipients_groups)
+STATUS_MAIL_LAYOUT = "crm_order_management.mail_notification_status"
+
 NEW_NAME = "New"
 RATINGS = range(1, 6)
 # fixed once an order is completed or cancelled (its lines too)
@@ -1055,7 +1059,15 @@ class CrmOrder(models.Model):
             "sales_team.group_sale_manager"
         ):
             return
-        worked = self.filtered(lambda o: o.date_confirmed)
+        # left draft: confirmed, or moved from one status to another (a draft
+        # cancelled at once counts as a cancellation in the metrics)
+        moved = (
+            self.env["crm.order.status.history"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("status_from_id", "!=", False)])
+            .order_id
+        )
+        worked = self.filtered(lambda o: o.date_confirmed or o in moved)
         if worked:
             raise UserError(
                 self.env._(
@@ -1266,18 +1278,40 @@ class CrmOrder(models.Model):
         one); a user of the company only on an order they may change, as on the
         form. Raises AccessError for anyone else."""
         self.ensure_one()
-        user = self.env.user
-        if not user.share:
+        if not self.env.user.share:
             self.check_access("write")
             return
+        self._portal_check_customer_user(
+            self.env._(
+                "Only the customer of order %(order)s confirms its receipt.",
+                order=self.sudo().name,
+            )
+        )
+
+    def _portal_check_rater(self):
+        """Who rates the order from its page in the portal: its customer, a portal
+        user of the order's customer entity, as with the link of the Completed
+        e-mail. Not a visitor with a shared link alone (it names no one; the
+        salespeople who share it would rate in the customer's stead), nor a user
+        of the company, who rates from the form (action_rate). Raises AccessError
+        for anyone else."""
+        self.ensure_one()
+        self._portal_check_customer_user(
+            self.env._(
+                "Only the customer of order %(order)s rates it.",
+                order=self.sudo().name,
+            )
+        )
+
+    def _portal_check_customer_user(self, message):
+        """Raises AccessError with ``message`` unless the current user is a portal
+        user of the order's customer entity who reads the order."""
+        user = self.env.user
+        if not user.share or user._is_public():
+            raise AccessError(message)
         self.check_access("read")
         if user.partner_id.commercial_partner_id != self.sudo().commercial_partner_id:
-            raise AccessError(
-                self.env._(
-                    "Only the customer of order %(order)s confirms its receipt.",
-                    order=self.sudo().name,
-                )
-            )
+            raise AccessError(message)
 
     def _portal_can_confirm_receipt(self):
         """Whether the order's page offers its visitor to confirm the receipt: to
@@ -1796,12 +1830,56 @@ class CrmOrder(models.Model):
                 template,
                 {
                     "subtype_xmlid": "mail.mt_comment",
-                    "email_layout_xmlid": "mail.mail_notification_light",
+                    "email_layout_xmlid": STATUS_MAIL_LAYOUT,
                     "force_send": False,
                     **authorship,
                 },
             )
         return res
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The status e-mail of a completed order that is not rated yet asks its
+        customer for a rating: the customer's group gets the rating token, which
+        the layout (STATUS_MAIL_LAYOUT) turns into the rating links of that
+        e-mail only. The token is the customer's credential: it is never in the
+        message body, which the chatter keeps for every reader of the order."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1:
+            return groups
+        layout = (msg_vals or {}).get("email_layout_xmlid") or (
+            message.email_layout_xmlid if message else False
+        )
+        order = self.sudo()
+        if (
+            layout != STATUS_MAIL_LAYOUT
+            or order.status_category != "done"
+            or order.rating
+        ):
+            return groups
+        for name, _recipients, data in groups:
+            if name == "portal_customer":
+                data["crm_order_rating_token"] = order._rating_get_access_token()
+        return groups
+
+    @api.model
+    def _reset_completed_mail_with_rating_token(self):
+        """Upgrade: the Completed e-mail of earlier versions rendered the
+        customer's rating token in its body, which the chatter keeps for every
+        reader of the order. Such a body is reset to the one shipped, whose
+        rating links come from the layout, in the customer's e-mail only."""
+        template = self.env.ref(
+            "crm_order_management.mail_template_order_completed",
+            raise_if_not_found=False,
+        )
+        if template and "_rating_get_access_token" in (template.body_html or ""):
+            template.reset_template()
+            _logger.info(
+                "The e-mail template %s was reset: its body showed the customer's "
+                "rating token to every reader of the order's chatter.",
+                template.name,
+            )
 
     def _status_mail_authorship(self, template):
         """Who sends the status e-mail: the template names the salesperson; when

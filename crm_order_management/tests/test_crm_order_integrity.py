@@ -1338,6 +1338,20 @@ class TestClosedOrders(CrmOrderXmlrpcCase):
             "unlink",
             [cancelled.id],
         )
+        # a draft cancelled at once: its cancellation counts in the metrics
+        cancelled_draft = self._cancel(self._create_order())
+        history = cancelled_draft.status_history_ids
+        self.assertEqual(len(history), 2)
+        self.assertRefused(
+            "Orders that left draft keep their history for the metrics: only "
+            f"sales managers delete them ({cancelled_draft.display_name}).",
+            self.salesman,
+            "crm.order",
+            "unlink",
+            [cancelled_draft.id],
+        )
+        self.assertTrue(cancelled_draft.exists())
+        self.assertEqual(cancelled_draft.status_history_ids, history)
         draft = self._create_order()
         self.env["crm.order.tracking"].with_user(self.salesman_all).create(
             {"order_id": draft.id, "kind": "call", "summary": "Asked for a quote"}

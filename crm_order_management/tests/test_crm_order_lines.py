@@ -118,9 +118,18 @@ class TestCrmOrderLines(CrmOrderCommon):
         self.assertFalse(order.exists())
         self.assertFalse(lines.exists())
 
-    def test_cancelled_order_can_be_deleted(self):
+    def test_cancelled_order_is_deleted_by_a_manager(self):
+        # a draft cancelled at once counts as a cancellation in the metrics
         order = self._cancel(self._create_order())
-        order.with_user(self.salesman).unlink()
+        with self.assertRaises(UserError) as error:
+            order.with_user(self.salesman).unlink()
+        self.assertEqual(
+            str(error.exception),
+            "Orders that left draft keep their history for the metrics: only "
+            f"sales managers delete them ({order.display_name}).",
+        )
+        self.assertTrue(order.exists())
+        order.with_user(self.manager).unlink()
         self.assertFalse(order.exists())
 
     def test_open_order_cannot_be_deleted(self):

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import CrmOrderCommon
+from .test_crm_order_integrity import CrmOrderXmlrpcCase
 
 
 @tagged("post_install", "-at_install")
@@ -74,3 +75,80 @@ class TestCrmOrderRatingLink(CrmOrderCommon):
         self.assertEqual(order.rating, 0)
         self.assertFalse(order.rating_comment)
         self.assertFalse(order.rating_date)
+
+
+@tagged("post_install", "-at_install")
+class TestRatingTokenStaysTheCustomers(CrmOrderXmlrpcCase):
+    """The rating link's token is the customer's credential: it is in the
+    Completed e-mail to the customer, never in the message the chatter keeps,
+    which every reader of the order sees."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "ben.private@example.com"
+        cls.salesman.email = "sam.salesman@example.com"
+
+    def test_the_chatter_holds_no_rating_token(self):
+        order = self._complete(self._create_order())
+        self._flush_tracking()
+        token = order._rating_get_access_token()
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "crm.order"), ("res_id", "=", order.id)]
+        )
+        to_customer = mails.filtered(lambda mail: self.customer in mail.recipient_ids)
+        self.assertEqual(len(to_customer), 1)
+        for rate in (5, 3, 1):
+            self.assertIn(f"/rate/{token}/{rate}", to_customer.body_html)
+        self.assertIn("How satisfied are you with your order?", to_customer.body_html)
+        # the same message, as the order's salesperson reads it over XML-RPC
+        messages = self.rpc(
+            self.salesman,
+            "mail.message",
+            "search_read",
+            [("model", "=", "crm.order"), ("res_id", "=", order.id)],
+            ["body"],
+        )
+        completed = [m for m in messages if "is completed" in m["body"]]
+        self.assertEqual([m["id"] for m in completed], [to_customer.mail_message_id.id])
+        for message in messages:
+            self.assertNotIn(token, message["body"])
+        # nor does any other e-mail of the order carry it
+        for mail in mails - to_customer:
+            self.assertNotIn(token, mail.body_html)
+
+    def test_a_rated_order_asks_for_no_rating(self):
+        order = self._complete(self._create_order())
+        self._flush_tracking()
+        order.write({"rating": 4})
+        Mail = self.env["mail.mail"]
+        before = Mail.search([("model", "=", "crm.order"), ("res_id", "=", order.id)])
+        order.message_post_with_source(
+            order.status_id.mail_template_id,
+            email_layout_xmlid="crm_order_management.mail_notification_status",
+            subtype_xmlid="mail.mt_comment",
+            force_send=False,
+        )
+        new = (
+            Mail.search([("model", "=", "crm.order"), ("res_id", "=", order.id)])
+            - before
+        )
+        self.assertEqual(new.recipient_ids, self.customer)
+        self.assertIn("is completed", new.body_html)
+        self.assertNotIn("/rate/", new.body_html)
+
+    def test_upgrade_resets_a_body_with_the_token(self):
+        """Earlier versions rendered the token in the template's body: the
+        upgrade resets it to the body shipped, and leaves any other body."""
+        template = self.env.ref("crm_order_management.mail_template_order_completed")
+        shipped = template.body_html
+        self.assertNotIn("_rating_get_access_token", shipped)
+        template.body_html = "<p>Our own words</p>"
+        self.env["crm.order"]._reset_completed_mail_with_rating_token()
+        self.assertEqual(template.body_html, "<p>Our own words</p>")
+        template.body_html = (
+            '<p><t t-set="token" t-value="object._rating_get_access_token()"/>'
+            '<a t-attf-href="/rate/{{ token }}/5">5</a></p>'
+        )
+        self.env["crm.order"]._reset_completed_mail_with_rating_token()
+        self.assertEqual(template.body_html, shipped)

@@ -82,7 +82,7 @@ class TestPortal(CrmOrderXmlrpcCase):
 
     def _order_ids(self, html):
         """The orders listed on a page, in their order."""
-        return [int(i) for i in re.findall(r'href="/my/crm_orders/(\d+)\?', html)]
+        return [int(i) for i in re.findall(r'href="/my/crm_orders/(\d+)"', html)]
 
     def _messages(self, order):
         return self.env["mail.message"].search(
@@ -122,6 +122,24 @@ class TestPortal(CrmOrderXmlrpcCase):
         self.assertIn(self.unpaid.name, page.text)
         self.assertNotIn(self.foreign.name, page.text)
         self.assertIn("Awaiting Receipt", page.text)
+
+    def test_customers_users_get_no_access_token(self):
+        """The list's links and the order page's previous and next links open
+        the orders through the record rules: no access token, which would open
+        them to anyone, even after the user leaves the customer."""
+        self._login()
+        listed = self.url_open("/my/crm_orders")
+        self.assertEqual(
+            self._order_ids(listed.text), (self.unpaid + self.received).ids
+        )
+        page = self.url_open(f"/my/crm_orders/{self.unpaid.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f'href="/my/crm_orders/{self.received.id}"', page.text)
+        for html in (listed.text, page.text):
+            self.assertNotIn("access_token=", html)
+        self.env.invalidate_all()
+        self.assertFalse(self.unpaid.access_token)
+        self.assertFalse(self.received.access_token)
 
     def test_list_searches_by_number(self):
         self._login()
@@ -328,6 +346,42 @@ class TestPortal(CrmOrderXmlrpcCase):
         self.assertIn("message=not_rateable", answer.url)
         self.env.invalidate_all()
         self.assertEqual(self.received.rating, 0)
+
+    def test_only_the_customer_rates_from_the_page(self):
+        """The page's rating is the customer's: a user of the company who reads
+        the order (an Inventory user), its salesperson (who shares its link)
+        and a visitor with that link are refused by the route, do not see the
+        form, and the order stays unrated."""
+        self._complete(self.unpaid.with_env(self.env))
+        page_url = f"/my/crm_orders/{self.unpaid.id}"
+        for login in (self.reader.login, self.salesman.login):
+            with self.subTest(user=login):
+                self.authenticate(login, login)
+                page = self.url_open(page_url)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn("How did it go?", page.text)
+                with mute_logger("odoo.http"):
+                    answer = self._post(f"{page_url}/rate", page_url, rating="1")
+                self.assertEqual(answer.status_code, 403)
+        shared_url = self.unpaid.with_user(self.salesman).get_portal_url()
+        self.logout()
+        page = self.url_open(shared_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("How did it go?", page.text)
+        with mute_logger("odoo.http"):
+            answer = self._post(
+                f"{page_url}/rate",
+                shared_url,
+                rating="1",
+                access_token=self.unpaid.access_token,
+            )
+        self.assertEqual(answer.status_code, 403)
+        self.env.invalidate_all()
+        self.assertEqual(self.unpaid.rating, 0)
+        self.assertFalse(self.unpaid.rating_ids.filtered("consumed"))
+        # the salesperson still rates from the form, as a change of theirs
+        self.unpaid.with_user(self.salesman).action_rate(3)
+        self.assertEqual(self.unpaid.rating, 3)
 
     def test_customer_writes_in_the_chatter_and_sees_no_internal_note(self):
         self.received.with_user(self.salesman).message_post(
