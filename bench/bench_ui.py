@@ -14,6 +14,10 @@ client makes:
 - kanban progress bars: ``read_progress_bar`` (activities per column);
 - list: ``web_search_read`` of the first page (80 orders, the list's fields,
   counted up to 10,001 as the web client asks);
+- search: the same page for a customer's name typed in the search box (the
+  search view's default, *Order*: the number, or the customer and its contacts);
+  beside it, the same search as the ORM alone runs it, the customers as a
+  subquery (the baseline of crm.order's _condition_to_sql);
 - pivot cells: ``read_group`` of the analysis, month x status, amount and count;
 - pivot totals: the pivot's three other ``read_group`` calls (the month rows, the
   status columns and the grand total; added up).
@@ -78,6 +82,15 @@ SQL_PROGRESS = (
     "WHERE res_model = 'crm.order' GROUP BY res_id) activity "
     "ON activity.res_id = crm_order.id GROUP BY 1, 2"
 )
+# the search box's Order filter: the number, or the customer and its contacts (the
+# customers first, then the orders of their ids)
+SQL_SEARCH = (
+    "SELECT id FROM res_partner WHERE complete_name ILIKE %(like)s",
+    "SELECT id FROM crm_order WHERE name ILIKE %(like)s OR partner_id = ANY(%(ids)s) "
+    "ORDER BY date_order DESC, id DESC LIMIT 80",
+    "SELECT count(*) FROM (SELECT 1 FROM crm_order WHERE name ILIKE %(like)s "
+    "OR partner_id = ANY(%(ids)s) LIMIT 10001) page",
+)
 SQL_PIVOT = (
     "SELECT date_trunc('month', date_order), status_id, count(*), sum(amount_total) "
     "FROM crm_order GROUP BY 1, 2"
@@ -102,6 +115,43 @@ def best(function, rounds):
     return min(times)
 
 
+def search_calls(registry):
+    """The search box's call for the customer of the newest order, the same
+    call as the ORM alone runs it, and the parameters of their plain SQL."""
+    # the customer of the newest order (not timed)
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT partner.name FROM crm_order JOIN res_partner partner "
+            "ON partner.id = crm_order.partner_id ORDER BY crm_order.id DESC LIMIT 1"
+        )
+        (customer,) = cr.fetchone()
+
+    def search(Order):
+        Order.web_search_read(
+            ["|", ("name", "ilike", customer), ("partner_id", "child_of", customer)],
+            LIST_SPEC,
+            limit=80,
+            count_limit=COUNT_LIMIT,
+        )
+
+    def search_as_subquery(Order):
+        """The same search as the ORM alone gives it (the baseline of the
+        addon's change): the customers as a subquery (crm.order's
+        _condition_to_sql, with no room for ids)."""
+        model = type(Order)
+        model._inline_ids_limit = -1
+        try:
+            search(Order)
+        finally:
+            del model._inline_ids_limit
+
+    with registry.cursor() as cr:
+        like = f"%{customer}%"
+        cr.execute("SELECT id FROM res_partner WHERE complete_name ILIKE %s", [like])
+        search_params = {"like": like, "ids": [row[0] for row in cr.fetchall()]}
+    return search, search_as_subquery, search_params
+
+
 def measure(registry, user_id, rounds):
     """Seconds of each web client call and of its SQL baseline, best of
     ``rounds``; each round in a fresh cursor and cache."""
@@ -116,11 +166,11 @@ def measure(registry, user_id, rounds):
 
         return run
 
-    def sql(queries):
+    def sql(queries, params=None):
         def run():
             with registry.cursor() as cr:
                 for query in (queries,) if isinstance(queries, str) else queries:
-                    cr.execute(query)
+                    cr.execute(query, params)
                     cr.fetchall()
                 cr.rollback()
 
@@ -163,6 +213,8 @@ def measure(registry, user_id, rounds):
     def listing(Order):
         Order.web_search_read([], LIST_SPEC, limit=80, count_limit=COUNT_LIMIT)
 
+    search, search_as_subquery, search_params = search_calls(registry)
+
     measures = ["amount_total:sum", "__count"]
 
     def pivot(Order):
@@ -172,16 +224,18 @@ def measure(registry, user_id, rounds):
         for groupby in (["date_order:month"], ["status_id"], []):
             Order.read_group([], measures, groupby, lazy=False)
 
-    for name, call, baseline in (
-        ("kanban groups", kanban_groups, SQL_KANBAN),
-        ("kanban cards", kanban_cards, SQL_CARDS),
-        ("kanban progress bars", kanban_progress, SQL_PROGRESS),
-        ("list page", listing, SQL_LIST),
-        ("pivot cells", pivot, SQL_PIVOT),
-        ("pivot totals", pivot_totals, SQL_PIVOT_TOTALS),
+    for name, call, baseline, params in (
+        ("kanban groups", kanban_groups, SQL_KANBAN, None),
+        ("kanban cards", kanban_cards, SQL_CARDS, None),
+        ("kanban progress bars", kanban_progress, SQL_PROGRESS, None),
+        ("list page", listing, SQL_LIST, None),
+        ("search page", search, SQL_SEARCH, search_params),
+        ("search, ORM alone", search_as_subquery, SQL_SEARCH, search_params),
+        ("pivot cells", pivot, SQL_PIVOT, None),
+        ("pivot totals", pivot_totals, SQL_PIVOT_TOTALS, None),
     ):
         orm(call)()  # warm the registry and PostgreSQL's caches
-        results[name] = (best(orm(call), rounds), best(sql(baseline), rounds))
+        results[name] = (best(orm(call), rounds), best(sql(baseline, params), rounds))
     return results
 
 

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
 from ..tools import (
     check_client_values,
@@ -68,6 +68,8 @@ class CrmOrder(models.Model):
     # orders
     _mail_post_access = "read"
     _rec_names_search = ["name", "partner_id.name"]
+    # see _condition_to_sql
+    _inline_ids_limit = 1000
     # Set by the server, never by clients (see tools.check_client_values): the
     # number, the dates of the workflow and of the rating, the recurrence
     # bookkeeping of generated orders, the link to the recurrence (clients give
@@ -474,6 +476,33 @@ class CrmOrder(models.Model):
     def _read_group_status_ids(self, statuses, domain):
         # Every active status is a kanban column, even an empty one.
         return statuses.search([])
+
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        """A many2one ``in`` a subquery of a few records is given to PostgreSQL as
+        their ids. The search box's *Order* filter, ``['|', ('name', 'ilike',
+        text), ('partner_id', 'child_of', text)]``, gives the customers as a
+        subquery; OR-ed with the number, PostgreSQL cannot turn it into a join,
+        estimates it to keep half the orders and reads them all (0.8 s at a
+        million orders, and as much again for the count). With the customers'
+        ids it reads the index of each condition instead. Subqueries of more
+        than _inline_ids_limit records are left as they are."""
+        field = self._fields.get(fname)
+        if (
+            operator == "in"
+            and isinstance(value, Query)
+            and field is not None
+            and field.type == "many2one"
+        ):
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT * FROM %s AS ids LIMIT %s",
+                    value.subselect(),
+                    self._inline_ids_limit + 1,
+                )
+            )
+            if len(rows) <= self._inline_ids_limit:
+                value = [row[0] for row in rows]
+        return super()._condition_to_sql(alias, fname, operator, value, query)
 
     @api.model
     def _read_group(

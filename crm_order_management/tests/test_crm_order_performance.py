@@ -259,3 +259,35 @@ class TestCrmOrderPerformance(CrmOrderCommon):
                 ("Awaiting Payment", 2),
             ],
         )
+
+    def test_search_box_gives_few_customers_as_ids(self):
+        """The search box's Order filter (a number, or a customer and its
+        contacts) gives PostgreSQL the customers' ids, not a subquery that it
+        estimates to keep half the orders; more customers than
+        _inline_ids_limit stay a subquery. The orders found are the same."""
+        company_order = self._create_order(self.customer_company)
+        contact_order = self._create_order(self.customer_contact)
+        self._create_order(self.customer)
+        Order = self.env["crm.order"].with_user(self.salesman_all)
+        domain = [
+            "|",
+            ("name", "ilike", self.customer_company.name),
+            ("partner_id", "child_of", self.customer_company.name),
+        ]
+        expected = company_order + contact_order
+
+        def partner_condition():
+            sql = Order._search(domain).select()
+            code = sql.code
+            return code[code.index('"crm_order"."partner_id" IN') :]
+
+        condition = partner_condition()
+        self.assertTrue(condition.startswith('"crm_order"."partner_id" IN %s'))
+        self.assertNotIn("res_partner", condition)
+        self.assertEqual(set(Order.search(domain).ids), set(expected.ids))
+        self.assertEqual(Order.search_count(domain), 2)
+        # the company and its contact: two customers, over a limit of one
+        self.patch(type(Order), "_inline_ids_limit", 1)
+        condition = partner_condition()
+        self.assertTrue(condition.startswith('"crm_order"."partner_id" IN (SELECT'))
+        self.assertEqual(set(Order.search(domain).ids), set(expected.ids))
