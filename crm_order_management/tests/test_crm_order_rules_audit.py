@@ -354,14 +354,19 @@ class TestCustomerRatingIsTheCustomers(CrmOrderXmlrpcCase):
             with self.subTest(model=model, method=method, args=args):
                 self.assertRefused(refusal, self.salesman, model, method, *args)
                 self._assert_customer_rating()
-        # besides the customer's, the rating requests of the Completed e-mail only
-        self.assertEqual(
-            {
-                (rating.partner_id, rating.consumed)
-                for rating in self.order.rating_ids - self.rating
-            },
-            {(self.customer, False)},
+        # no rating besides the customer's: none of the salesperson's, and the
+        # Completed e-mail, sent once the order was rated, asks for none
+        self.assertEqual(self.order.rating_ids, self.rating)
+        completed_mails = self.env["mail.mail"].search(
+            [
+                ("model", "=", "crm.order"),
+                ("res_id", "=", self.order.id),
+                ("recipient_ids", "in", self.customer.ids),
+            ]
         )
+        self.assertEqual(len(completed_mails), 1)
+        self.assertIn("is completed", completed_mails.body_html)
+        self.assertNotIn("/rate/", completed_mails.body_html)
 
     def test_customer_and_sales_manager_change_the_customer_rating(self):
         # the customer changes their mind through the same link
