@@ -495,8 +495,8 @@ class CrmOrder(models.Model):
         ):
             rows = self.env.execute_query(
                 SQL(
-                    "SELECT * FROM %s AS ids LIMIT %s",
-                    value.subselect(),
+                    "SELECT * FROM (%s) AS ids LIMIT %s",
+                    value.select(),
                     self._inline_ids_limit + 1,
                 )
             )

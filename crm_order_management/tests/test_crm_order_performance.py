@@ -267,7 +267,7 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         _inline_ids_limit stay a subquery. The orders found are the same."""
         company_order = self._create_order(self.customer_company)
         contact_order = self._create_order(self.customer_contact)
-        self._create_order(self.customer)
+        private_order = self._create_order(self.customer)
         Order = self.env["crm.order"].with_user(self.salesman_all)
         domain = [
             "|",
@@ -286,6 +286,10 @@ class TestCrmOrderPerformance(CrmOrderCommon):
         self.assertNotIn("res_partner", condition)
         self.assertEqual(set(Order.search(domain).ids), set(expected.ids))
         self.assertEqual(Order.search_count(domain), 2)
+        # a subquery whose result the ORM already knows
+        known = self.env["res.partner"]._search([("id", "=", self.customer.id)])
+        self.assertEqual(known.get_result_ids(), tuple(self.customer.ids))
+        self.assertEqual(Order.search([("partner_id", "in", known)]), private_order)
         # the company and its contact: two customers, over a limit of one
         self.patch(type(Order), "_inline_ids_limit", 1)
         condition = partner_condition()
