@@ -176,11 +176,11 @@ def pytest_tests(database, pytest_args):
     # comes from the OS and must not override the configuration file.
     for var in ("HOST", "PORT", "USER", "PASSWORD"):
         env.pop(var, None)
-    # tests/, unless the arguments name test files or folders of their own
+    # tests/, unless the arguments name files or folders in it (tests/...)
     named = [
         arg
         for arg in pytest_args
-        if not arg.startswith("-") and (PROJECT_DIR / arg.split("::")[0]).exists()
+        if arg.startswith("tests/") and (PROJECT_DIR / arg.split("::")[0]).exists()
     ]
     proc = run(
         [

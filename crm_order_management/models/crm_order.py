@@ -20,6 +20,9 @@ from ..tools import (
 )
 from .crm_order_recurrence import RECURRENCE_END_TYPES, RECURRENCE_UNITS
 
+# Many2one fields whose "in" subqueries of a few records are given to PostgreSQL
+# as ids (see CrmOrder._condition_to_sql): the customers of the search box
+INLINE_IDS_FIELDS = ("partner_id", "commercial_partner_id")
 # The layout of the status e-mails: Odoo's light layout, plus the rating links in
 # the e-mail of a completed order to its customer (_notify_get_recipients_groups)
 STATUS_MAIL_LAYOUT = "crm_order_management.mail_notification_status"
@@ -478,20 +481,22 @@ class CrmOrder(models.Model):
         return statuses.search([])
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        """A many2one ``in`` a subquery of a few records is given to PostgreSQL as
-        their ids. The search box's *Order* filter, ``['|', ('name', 'ilike',
-        text), ('partner_id', 'child_of', text)]``, gives the customers as a
-        subquery; OR-ed with the number, PostgreSQL cannot turn it into a join,
-        estimates it to keep half the orders and reads them all (0.8 s at a
-        million orders, and as much again for the count). With the customers'
-        ids it reads the index of each condition instead. Subqueries of more
-        than _inline_ids_limit records are left as they are."""
-        field = self._fields.get(fname)
+        """The customers ``in`` a subquery of a few records are given to
+        PostgreSQL as their ids. The search box's *Order* filter, ``['|',
+        ('name', 'ilike', text), ('partner_id', 'child_of', text)]``, gives the
+        customers as a subquery; OR-ed with the number, PostgreSQL cannot turn
+        it into a join, estimates it to keep half the orders and reads them all
+        (0.8 s at a million orders, and as much again for the count). With the
+        customers' ids it reads the index of each condition instead. Subqueries
+        of more than _inline_ids_limit records are left as they are; so are
+        those of other fields than the customers (INLINE_IDS_FIELDS): each costs
+        a query more every time a domain is turned into SQL."""
         if (
             operator == "in"
+            and fname in INLINE_IDS_FIELDS
             and isinstance(value, Query)
-            and field is not None
-            and field.type == "many2one"
+            # ids the ORM knows already are given as they are (subselect)
+            and value._ids is None
         ):
             rows = self.env.execute_query(
                 SQL(
@@ -1088,12 +1093,18 @@ class CrmOrder(models.Model):
             "sales_team.group_sale_manager"
         ):
             return
-        # left draft: confirmed, or moved from one status to another (a draft
-        # cancelled at once counts as a cancellation in the metrics)
+        # left draft: confirmed, or moved to a status of another category (a
+        # draft cancelled at once counts as a cancellation in the metrics)
         moved = (
             self.env["crm.order.status.history"]
             .sudo()
-            .search([("order_id", "in", self.ids), ("status_from_id", "!=", False)])
+            .search(
+                [
+                    ("order_id", "in", self.ids),
+                    ("status_from_id", "!=", False),
+                    ("status_to_id.category", "!=", "draft"),
+                ]
+            )
             .order_id
         )
         worked = self.filtered(lambda o: o.date_confirmed or o in moved)
@@ -1267,16 +1278,19 @@ class CrmOrder(models.Model):
 
     def _get_access_action(self, access_uid=None, force_website=False):
         """Customers (portal users) who follow a link to an order land on its
-        portal page, as for sales orders."""
+        portal page, as for sales orders: without its access token when they
+        read the order through the record rules (a link with the token would
+        open the order to anyone, even after they leave the customer)."""
         self.ensure_one()
         user = self.env["res.users"].sudo().browse(access_uid or self.env.uid)
         if not force_website and not user.share:
             return super()._get_access_action(
                 access_uid=access_uid, force_website=force_website
             )
+        reads = not user._is_public() and self.with_user(user).has_access("read")
         return {
             "type": "ir.actions.act_url",
-            "url": self.get_portal_url(),
+            "url": self.access_url if reads else self.get_portal_url(),
             "target": "self",
             "res_id": self.id,
         }
@@ -1894,21 +1908,49 @@ class CrmOrder(models.Model):
 
     @api.model
     def _reset_completed_mail_with_rating_token(self):
-        """Upgrade: the Completed e-mail of earlier versions rendered the
-        customer's rating token in its body, which the chatter keeps for every
-        reader of the order. Such a body is reset to the one shipped, whose
-        rating links come from the layout, in the customer's e-mail only."""
+        """Upgrade from versions whose Completed e-mail rendered the customer's
+        rating token in its body, which the chatter keeps for every reader of
+        the order (and which went to the order's followers):
+
+        - the links of those e-mails are taken out of the messages the chatter
+          kept (the customers' own e-mails keep theirs);
+        - the template is reset to the one shipped, whose links come from the
+          layout, in the customer's e-mail only; a template edited since its
+          installation is left as it is, with a warning to edit it."""
         template = self.env.ref(
             "crm_order_management.mail_template_order_completed",
             raise_if_not_found=False,
         )
-        if template and "_rating_get_access_token" in (template.body_html or ""):
-            template.reset_template()
-            _logger.info(
-                "The e-mail template %s was reset: its body showed the customer's "
-                "rating token to every reader of the order's chatter.",
+        if not template or "_rating_get_access_token" not in (template.body_html or ""):
+            return
+        link = r'href="[^"]*/rate/[0-9a-f]{32}/[0-9]+"'
+        self.env["mail.message"].flush_model(["body"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_message SET body = regexp_replace(body, %s, %s, 'g') "
+                "WHERE model = %s AND body ~ %s",
+                link,
+                'href="#"',
+                self._name,
+                link,
+            )
+        )
+        self.env["mail.message"].invalidate_model(["body"])
+        if template.write_date != template.create_date:
+            _logger.warning(
+                "The e-mail template %s renders the customer's rating token in "
+                "its body, which every reader of the order's chatter sees: it was "
+                "edited, so it is not reset; remove its rating links (the layout "
+                "of the status e-mails adds them to the customer's e-mail).",
                 template.name,
             )
+            return
+        template.reset_template()
+        _logger.info(
+            "The e-mail template %s was reset: its body showed the customer's "
+            "rating token to every reader of the order's chatter.",
+            template.name,
+        )
 
     def _status_mail_authorship(self, template):
         """Who sends the status e-mail: the template names the salesperson; when

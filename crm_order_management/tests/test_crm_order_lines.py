@@ -132,6 +132,19 @@ class TestCrmOrderLines(CrmOrderCommon):
         order.with_user(self.manager).unlink()
         self.assertFalse(order.exists())
 
+    def test_draft_moved_to_another_draft_status_is_still_a_draft(self):
+        # the history of draft statuses counts nothing in the metrics
+        quotation_sent = self.env["crm.order.status"].create(
+            {"name": "Quotation Sent", "category": "draft", "sequence": 2}
+        )
+        self.env["crm.order.transition"].create(
+            {"from_status_id": self.status_draft.id, "to_status_id": quotation_sent.id}
+        )
+        order = self._move(self._create_order(), quotation_sent)
+        self.assertEqual(len(order.status_history_ids), 2)
+        order.with_user(self.salesman).unlink()
+        self.assertFalse(order.exists())
+
     def test_open_order_cannot_be_deleted(self):
         order = self._move(self._create_order(), self.status_payment)
         with self.assertRaises(UserError) as error:

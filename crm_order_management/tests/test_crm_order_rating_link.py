@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -137,18 +139,56 @@ class TestRatingTokenStaysTheCustomers(CrmOrderXmlrpcCase):
         self.assertIn("is completed", new.body_html)
         self.assertNotIn("/rate/", new.body_html)
 
-    def test_upgrade_resets_a_body_with_the_token(self):
+    def test_upgrade_takes_the_token_out_of_earlier_versions_mails(self):
         """Earlier versions rendered the token in the template's body: the
-        upgrade resets it to the body shipped, and leaves any other body."""
+        upgrade takes the rating links out of the messages the chatter kept,
+        and resets the template unless it was edited since its installation.
+        A body without the token is left alone."""
         template = self.env.ref("crm_order_management.mail_template_order_completed")
         shipped = template.body_html
         self.assertNotIn("_rating_get_access_token", shipped)
+        Order = self.env["crm.order"]
         template.body_html = "<p>Our own words</p>"
-        self.env["crm.order"]._reset_completed_mail_with_rating_token()
+        Order._reset_completed_mail_with_rating_token()
         self.assertEqual(template.body_html, "<p>Our own words</p>")
-        template.body_html = (
+
+        order = self._complete(self._create_order())
+        token = "0123456789abcdef0123456789abcdef"
+        kept = order.message_post(
+            body=Markup(
+                f'<p>Rate us: <a href="http://shop.example.com/rate/{token}/5">5</a>'
+                f' <a href="http://shop.example.com/rate/{token}/1">1</a></p>'
+            ),
+            message_type="comment",
+        )
+        other = order.message_post(
+            body=Markup('<p>Our <a href="http://shop.example.com/shop">shop</a></p>')
+        )
+        old_body = (
             '<p><t t-set="token" t-value="object._rating_get_access_token()"/>'
             '<a t-attf-href="/rate/{{ token }}/5">5</a></p>'
         )
-        self.env["crm.order"]._reset_completed_mail_with_rating_token()
+        # edited since its installation: the template is left, with a warning
+        template.body_html = old_body
+        with self.assertLogs(
+            "odoo.addons.crm_order_management.models.crm_order", "WARNING"
+        ) as logs:
+            Order._reset_completed_mail_with_rating_token()
+        self.assertIn("it was edited, so it is not reset", logs.output[0])
+        self.assertEqual(template.body_html, old_body)
+        self.assertEqual(
+            kept.body, Markup('<p>Rate us: <a href="#">5</a> <a href="#">1</a></p>')
+        )
+        self.assertEqual(
+            other.body,
+            Markup('<p>Our <a href="http://shop.example.com/shop">shop</a></p>'),
+        )
+        # as installed (never edited): reset to the body shipped
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_template SET write_date = create_date WHERE id = %s",
+            template.ids,
+        )
+        template.invalidate_recordset()
+        Order._reset_completed_mail_with_rating_token()
         self.assertEqual(template.body_html, shipped)

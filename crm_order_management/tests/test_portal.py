@@ -141,6 +141,17 @@ class TestPortal(CrmOrderXmlrpcCase):
         self.assertFalse(self.unpaid.access_token)
         self.assertFalse(self.received.access_token)
 
+    def test_links_from_e_mails_give_no_access_token_to_the_customers_users(self):
+        """A link of an e-mail (/mail/view) takes the customer's user to the
+        order's page through the record rules, without the order's token."""
+        self._login()
+        page = self.url_open(f"/mail/view?model=crm.order&res_id={self.received.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.url.endswith(f"/my/crm_orders/{self.received.id}"))
+        self.assertNotIn("access_token=", page.text)
+        self.env.invalidate_all()
+        self.assertFalse(self.received.access_token)
+
     def test_list_searches_by_number(self):
         self._login()
         page = self.url_open(f"/my/crm_orders?search={self.unpaid.name}")
